@@ -1,3 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using CrmAI.Hub.Silo.Hosting;
+
+await using var hub = await HubHost.CreateAsync(args);
+await hub.RunAsync();

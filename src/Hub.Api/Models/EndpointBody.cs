@@ -1,0 +1,75 @@
+using CrmAI.Hub.Contracts;
+
+namespace CrmAI.Hub.Api.Models;
+
+/// <summary>
+/// The JSON body of <c>PUT /api/endpoints/{endpointId}</c>.
+/// </summary>
+public sealed record EndpointBody
+{
+    /// <summary>Absolute http or https URL of the external system.</summary>
+    public string? BaseUrl { get; init; }
+
+    public AuthBody? Auth { get; init; }
+
+    /// <summary>Time limit of one attempt in seconds, 0.1 to 300. Default 30.</summary>
+    public double? TimeoutSeconds { get; init; }
+
+    public Dictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Exchanges that may run at once, 1 to 1000. Default 32.</summary>
+    public int? MaxConcurrency { get; init; }
+
+    /// <summary>JSON fields whose values never reach the journal. Default password, token, secret, apiKey.</summary>
+    public List<string>? RedactJsonFields { get; init; }
+
+    public ForwardBody? ForwardTo { get; init; }
+}
+
+/// <summary>
+/// Credentials: <c>{"type":"bearer","token"}</c>, <c>{"type":"basic","username","password"}</c> or
+/// <c>{"type":"header","name","value"}</c>.
+/// </summary>
+public sealed record AuthBody(string? Type, string? Token, string? Username, string? Password, string? Name, string? Value);
+
+/// <summary>
+/// Where inbound data is delivered: an endpoint, and the method and path of the outbound request.
+/// </summary>
+public sealed record ForwardBody(string? EndpointId, string? Method, string? Path);
+
+/// <summary>
+/// An endpoint's configuration as the API shows it: secrets are never included.
+/// </summary>
+public sealed record EndpointView(
+    string EndpointId,
+    string BaseUrl,
+    AuthView? Auth,
+    double TimeoutSeconds,
+    IReadOnlyDictionary<string, string> Headers,
+    int MaxConcurrency,
+    IReadOnlyList<string> RedactJsonFields,
+    ForwardTarget? ForwardTo)
+{
+    public static EndpointView From(string endpointId, EndpointConfig config) => new(
+        endpointId,
+        config.BaseUrl.ToString(),
+        config.Auth is null ? null : AuthView.From(config.Auth),
+        config.Timeout.TotalSeconds,
+        config.Headers,
+        config.MaxConcurrency,
+        config.RedactJsonFields,
+        config.ForwardTo);
+}
+
+/// <summary>
+/// Credentials as the API shows them: the type and the non-secret parts, with <c>configured</c> telling that a
+/// secret is set.
+/// </summary>
+public sealed record AuthView(string Type, string? Username, string? Name, bool Configured)
+{
+    public static AuthView From(EndpointAuth auth) => new(
+        auth.Type.ToString().ToLowerInvariant(),
+        auth.Username,
+        auth.HeaderName,
+        auth.Secrets().Any());
+}

@@ -1,0 +1,151 @@
+using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Outbound;
+
+namespace CrmAI.Hub.Api.Models;
+
+/// <summary>
+/// Validates an endpoint body and turns it into an <see cref="EndpointConfig"/>, naming every invalid field.
+/// </summary>
+internal static class EndpointBodyMapper
+{
+    public const double MaxTimeoutSeconds = 300;
+    public const int MaxConcurrencyLimit = 1000;
+
+    public static EndpointConfig? ToConfig(EndpointBody body, Validation errors)
+    {
+        var baseUrl = CheckBaseUrl(body.BaseUrl, errors);
+        var auth = CheckAuth(body.Auth, errors);
+        var timeout = body.TimeoutSeconds ?? 30;
+        if (timeout is < 0.1 or > MaxTimeoutSeconds || double.IsNaN(timeout))
+        {
+            errors.Add("timeoutSeconds", $"Must be between 0.1 and {MaxTimeoutSeconds} seconds.");
+        }
+
+        var concurrency = body.MaxConcurrency ?? 32;
+        if (concurrency is < 1 or > MaxConcurrencyLimit)
+        {
+            errors.Add("maxConcurrency", $"Must be between 1 and {MaxConcurrencyLimit}.");
+        }
+
+        errors.CheckHeaders("headers", body.Headers);
+        if (body.RedactJsonFields?.Any(string.IsNullOrWhiteSpace) == true)
+        {
+            errors.Add("redactJsonFields", "Field names must be non-empty strings.");
+        }
+
+        var forward = CheckForward(body.ForwardTo, errors);
+        if (!errors.IsValid || baseUrl is null)
+        {
+            return null;
+        }
+
+        return new EndpointConfig
+        {
+            BaseUrl = baseUrl,
+            Auth = auth,
+            Timeout = TimeSpan.FromSeconds(timeout),
+            Headers = body.Headers ?? [],
+            MaxConcurrency = concurrency,
+            RedactJsonFields = body.RedactJsonFields ?? [.. EndpointConfig.DefaultRedactJsonFields],
+            ForwardTo = forward,
+        };
+    }
+
+    private static Uri? CheckBaseUrl(string? value, Validation errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add("baseUrl", "Required: the absolute http or https URL of the external system.");
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            errors.Add("baseUrl", $"'{value}' is not an absolute http or https URL.");
+            return null;
+        }
+
+        if (url.UserInfo.Length > 0 || url.Fragment.Length > 0)
+        {
+            errors.Add("baseUrl", "Must not contain user info or a fragment; put credentials in 'auth'.");
+            return null;
+        }
+
+        return url;
+    }
+
+    private static EndpointAuth? CheckAuth(AuthBody? auth, Validation errors)
+    {
+        if (auth is null)
+        {
+            return null;
+        }
+
+        switch (auth.Type?.ToLowerInvariant())
+        {
+            case "bearer":
+                Require(auth.Token, "auth.token", "a bearer token", errors);
+                return new EndpointAuth { Type = EndpointAuthType.Bearer, Token = auth.Token };
+            case "basic":
+                Require(auth.Username, "auth.username", "the user name", errors);
+                Require(auth.Password, "auth.password", "the password", errors);
+                if (auth.Username?.Contains(':', StringComparison.Ordinal) == true)
+                {
+                    errors.Add("auth.username", "Must not contain ':'.");
+                }
+
+                return new EndpointAuth { Type = EndpointAuthType.Basic, Username = auth.Username, Password = auth.Password };
+            case "header":
+                if (!Validation.IsToken(auth.Name))
+                {
+                    errors.Add("auth.name", "Required: a valid HTTP header name.");
+                }
+
+                Require(auth.Value, "auth.value", "the header value", errors);
+                if (auth.Value?.Any(c => c is '\r' or '\n' or '\0') == true)
+                {
+                    errors.Add("auth.value", "Must not contain line breaks.");
+                }
+
+                return new EndpointAuth { Type = EndpointAuthType.Header, HeaderName = auth.Name, HeaderValue = auth.Value };
+            default:
+                errors.Add("auth.type", "Must be 'bearer', 'basic' or 'header'.");
+                return null;
+        }
+    }
+
+    private static ForwardTarget? CheckForward(ForwardBody? forward, Validation errors)
+    {
+        if (forward is null)
+        {
+            return null;
+        }
+
+        if (!Validation.IsEndpointId(forward.EndpointId))
+        {
+            errors.Add("forwardTo.endpointId", $"Required: an endpoint id of {Validation.EndpointIdRule}.");
+        }
+
+        var method = forward.Method ?? "POST";
+        if (!Validation.IsToken(method))
+        {
+            errors.Add("forwardTo.method", "Must be an HTTP method such as POST or PUT.");
+        }
+
+        var path = forward.Path ?? "";
+        if (ExchangeUrl.Validate(path) is { } problem)
+        {
+            errors.Add("forwardTo.path", $"The path {problem}.");
+        }
+
+        return new ForwardTarget(forward.EndpointId ?? "", method.ToUpperInvariant(), path);
+    }
+
+    private static void Require(string? value, string field, string what, Validation errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            errors.Add(field, $"Required: {what}.");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Outbound;
+
+namespace CrmAI.Hub.Api.Models;
+
+/// <summary>
+/// The JSON body of <c>POST /api/endpoints/{endpointId}/exchanges</c>.
+/// </summary>
+public sealed record ExchangeBody
+{
+    public const int MaxTextLength = 200;
+
+    /// <summary>What the exchange does, for people reading the journal, such as <c>orders.create</c>.</summary>
+    public string? Operation { get; init; }
+
+    public string? Method { get; init; }
+
+    /// <summary>Path relative to the endpoint's base URL.</summary>
+    public string? Path { get; init; }
+
+    public Dictionary<string, string>? Query { get; init; }
+
+    public Dictionary<string, string>? Headers { get; init; }
+
+    /// <summary>A JSON value sent as application/json, or a string sent as it is.</summary>
+    public JsonElement? Body { get; init; }
+
+    public string? CorrelationId { get; init; }
+
+    internal ExchangeRequest? ToRequest(Validation errors)
+    {
+        if (string.IsNullOrWhiteSpace(Operation) || Operation.Length > MaxTextLength)
+        {
+            errors.Add("operation", $"Required: a name of at most {MaxTextLength} characters, such as 'orders.create'.");
+        }
+
+        if (!Validation.IsToken(Method))
+        {
+            errors.Add("method", "Required: an HTTP method such as GET or POST.");
+        }
+
+        if (ExchangeUrl.Validate(Path ?? "") is { } problem)
+        {
+            errors.Add("path", $"The path {problem}.");
+        }
+
+        errors.CheckHeaders("headers", Headers);
+        if (CorrelationId is { Length: > MaxTextLength })
+        {
+            errors.Add("correlationId", $"Must be at most {MaxTextLength} characters.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return null;
+        }
+
+        var body = Body is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } value ? value : (JsonElement?)null;
+        return new ExchangeRequest
+        {
+            Operation = Operation!,
+            Method = Method!.ToUpperInvariant(),
+            Path = Path ?? "",
+            Query = Query ?? [],
+            Headers = Headers ?? [],
+            Body = body?.ValueKind == JsonValueKind.String ? body.Value.GetString() : body?.GetRawText(),
+            BodyIsJson = body is { ValueKind: not JsonValueKind.String },
+            CorrelationId = CorrelationId,
+        };
+    }
+}

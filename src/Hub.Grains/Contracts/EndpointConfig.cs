@@ -1,0 +1,31 @@
+namespace CrmAI.Hub.Contracts;
+
+/// <summary>
+/// Configuration of one external system as the hub reaches it.
+/// </summary>
+[GenerateSerializer, Alias("hub.EndpointConfig")]
+public sealed record EndpointConfig
+{
+    /// <summary>Absolute http or https URL that exchange paths are appended to.</summary>
+    [Id(0)] public required Uri BaseUrl { get; init; }
+
+    /// <summary>Credentials sent with every outbound request, or null for none.</summary>
+    [Id(1)] public EndpointAuth? Auth { get; init; }
+
+    /// <summary>Time limit of one attempt.</summary>
+    [Id(2)] public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Headers added to every outbound request.</summary>
+    [Id(3)] public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Maximum number of exchanges that run against this endpoint at once.</summary>
+    [Id(4)] public int MaxConcurrency { get; init; } = 32;
+
+    /// <summary>JSON property names whose values are replaced before bodies reach the journal.</summary>
+    [Id(5)] public IReadOnlyList<string> RedactJsonFields { get; init; } = DefaultRedactJsonFields;
+
+    /// <summary>Where inbound data received for this endpoint is delivered, or null to only journal it.</summary>
+    [Id(6)] public ForwardTarget? ForwardTo { get; init; }
+
+    public static IReadOnlyList<string> DefaultRedactJsonFields { get; } = ["password", "token", "secret", "apiKey"];
+}

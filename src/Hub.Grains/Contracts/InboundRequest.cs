@@ -1,0 +1,33 @@
+namespace CrmAI.Hub.Contracts;
+
+/// <summary>
+/// Data an external system pushed to the hub, exactly as it arrived.
+/// </summary>
+[GenerateSerializer, Alias("hub.InboundRequest")]
+public sealed record InboundRequest
+{
+    [Id(0)] public required string Method { get; init; }
+
+    /// <summary>The request URL as the hub received it, path and query included.</summary>
+    [Id(1)] public required string Url { get; init; }
+
+    [Id(2)] public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    [Id(3)] public byte[] Body { get; init; } = [];
+
+    [Id(4)] public string? ContentType { get; init; }
+
+    [Id(5)] public string? CorrelationId { get; init; }
+
+    [Id(6)] public required DateTimeOffset ReceivedAt { get; init; }
+}
+
+/// <summary>
+/// What the hub did with inbound data: where it was journaled and, with forwarding, which exchange delivers it.
+/// </summary>
+[GenerateSerializer, Alias("hub.InboundResult")]
+public sealed record InboundResult(
+    [property: Id(0)] Guid JournalEntryId,
+    [property: Id(1)] string CorrelationId,
+    [property: Id(2)] Guid? ForwardExchangeId,
+    [property: Id(3)] string? ForwardEndpointId);

@@ -1,0 +1,144 @@
+using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Journal;
+using CrmAI.Hub.Outbound;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace CrmAI.Hub.Endpoints;
+
+/// <summary>
+/// One external system. Exchanges interleave, limited by the endpoint's <c>maxConcurrency</c>; every attempt
+/// is journaled before its result is returned.
+/// </summary>
+[Reentrant]
+#pragma warning disable CA1001 // The semaphores never create a wait handle, so there is nothing to dispose.
+public sealed partial class EndpointGrain : Grain, IEndpointGrain
+#pragma warning restore CA1001
+{
+    private static readonly TimeSpan StatsFlushPeriod = TimeSpan.FromSeconds(5);
+
+    private readonly IPersistentState<EndpointConfigState> _config;
+    private readonly IPersistentState<EndpointStatsState> _stats;
+    private readonly OutboundSender _sender;
+    private readonly IJournal _journal;
+    private readonly JournalOptions _journalOptions;
+    private readonly string _silo;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EndpointGrain> _logger;
+    private SemaphoreSlim _slots = new(1);
+    private int _slotCount = 1;
+    private Redactor? _redactor;
+    private bool _statsDirty;
+
+    public EndpointGrain(
+        [PersistentState("hub-endpoint-config", HubStorage.Name)] IPersistentState<EndpointConfigState> config,
+        [PersistentState("hub-endpoint-stats", HubStorage.Name)] IPersistentState<EndpointStatsState> stats,
+        OutboundSender sender,
+        IJournal journal,
+        IOptions<JournalOptions> journalOptions,
+        ILocalSiloDetails silo,
+        TimeProvider time,
+        ILogger<EndpointGrain> logger)
+    {
+        _config = config;
+        _stats = stats;
+        _sender = sender;
+        _journal = journal;
+        _journalOptions = journalOptions.Value;
+        _silo = silo.Name;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string EndpointId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ApplyConfig(_config.State.Config);
+        this.RegisterGrainTimer(FlushStatsAsync, StatsFlushPeriod, StatsFlushPeriod);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await FlushStatsAsync(cancellationToken);
+    }
+
+    public Task<EndpointConfig?> GetConfigAsync() => Task.FromResult(_config.State.Config);
+
+    public async Task<bool> ConfigureAsync(EndpointConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var created = _config.State.Config is null;
+        _config.State.Config = config;
+        await _config.WriteStateAsync();
+        ApplyConfig(config);
+        if (created)
+        {
+            await GrainFactory.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).AddAsync(EndpointId);
+        }
+
+        return created;
+    }
+
+    public async Task<bool> DeleteAsync()
+    {
+        if (_config.State.Config is null)
+        {
+            return false;
+        }
+
+        await _config.ClearStateAsync();
+        await _stats.ClearStateAsync();
+        _statsDirty = false;
+        ApplyConfig(null);
+        await GrainFactory.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).RemoveAsync(EndpointId);
+        return true;
+    }
+
+    public Task<EndpointStatus?> GetStatusAsync() => Task.FromResult(
+        _config.State.Config is null ? null : EndpointStats.ToStatus(EndpointId, _stats.State, _time.GetUtcNow()));
+
+    private void ApplyConfig(EndpointConfig? config)
+    {
+        if (config is null)
+        {
+            _redactor = null;
+            return;
+        }
+
+        _redactor = new Redactor(config);
+
+        // Exchanges already running keep the semaphore they acquired and release that one.
+        if (_slotCount != config.MaxConcurrency)
+        {
+            _slots = new SemaphoreSlim(config.MaxConcurrency);
+            _slotCount = config.MaxConcurrency;
+        }
+    }
+
+    private async Task FlushStatsAsync(CancellationToken cancellationToken)
+    {
+        if (!_statsDirty || _config.State.Config is null)
+        {
+            return;
+        }
+
+        _statsDirty = false;
+        try
+        {
+            await _stats.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            _statsDirty = true;
+            LogCountersWriteFailed(_logger, EndpointId, error);
+        }
+    }
+
+    [LoggerMessage(EventId = HubEventIds.CountersWriteFailed, Level = LogLevel.Warning,
+        Message = "Writing the counters of endpoint {EndpointId} failed; retrying at the next flush")]
+    private static partial void LogCountersWriteFailed(ILogger logger, string endpointId, Exception error);
+}

@@ -1,0 +1,29 @@
+namespace CrmAI.Hub;
+
+/// <summary>
+/// Event ids of the hub's log messages, numbered by area.
+/// </summary>
+public static class HubEventIds
+{
+    // 1000s: exchanges
+    public const int ExchangeFailed = 1001;
+    public const int ForwardFailed = 1002;
+    public const int CountersWriteFailed = 1003;
+
+    // 2000s: journal
+    public const int JournalWriteFailed = 2001;
+    public const int JournalDraining = 2002;
+    public const int JournalAcknowledgeTimedOut = 2003;
+    public const int JournalRowRejected = 2004;
+
+    // 4000s: host and storage
+    public const int HubListening = 4001;
+    public const int HubDatabase = 4002;
+    public const int HubApiKeyFile = 4003;
+    public const int HubDataDirectory = 4009;
+    public const int SchemaApplied = 4004;
+    public const int SchemaChanged = 4005;
+    public const int LocalPostgresStarted = 4006;
+    public const int LocalPostgresStopped = 4007;
+    public const int UnhandledError = 4008;
+}

@@ -1,0 +1,20 @@
+namespace CrmAI.Hub.Journal;
+
+/// <summary>
+/// Writes and reads journal entries.
+/// </summary>
+public interface IJournal
+{
+    /// <summary>
+    /// Queues an entry for a batched write. The returned task completes when the entry is durably stored;
+    /// queuing itself waits only while the write buffer is full.
+    /// </summary>
+    ValueTask<Task> AppendAsync(JournalEntry entry, CancellationToken cancellationToken);
+
+    Task<JournalEntry?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<JournalPage> QueryAsync(JournalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Returns every attempt of an exchange in attempt order.</summary>
+    Task<IReadOnlyList<JournalEntry>> GetExchangeAsync(Guid exchangeId, CancellationToken cancellationToken);
+}

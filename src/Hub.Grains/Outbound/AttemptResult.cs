@@ -1,0 +1,33 @@
+using CrmAI.Hub.Contracts;
+
+namespace CrmAI.Hub.Outbound;
+
+/// <summary>
+/// What one outbound attempt produced, before redaction.
+/// </summary>
+public sealed record AttemptResult
+{
+    public required Outcome Outcome { get; init; }
+
+    public required Uri Url { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<string, string>> RequestHeaders { get; init; }
+
+    public required byte[] RequestBody { get; init; }
+
+    public string? RequestContentType { get; init; }
+
+    public int? StatusCode { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders { get; init; }
+
+    public BodyCodec.Decoded? ResponseBody { get; init; }
+
+    public string? ResponseContentType { get; init; }
+
+    public string? Error { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+}

@@ -1,0 +1,232 @@
+using System.Text.Json.Serialization;
+using CrmAI.Hub.Api;
+using CrmAI.Hub.Journal;
+using CrmAI.Hub.Outbound;
+using CrmAI.Hub.Silo.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace CrmAI.Hub.Silo.Hosting;
+
+/// <summary>
+/// The hub process: a web application that co-hosts an Orleans silo, with its database, journal writer and,
+/// in development, its private PostgreSQL. Stopping it stops the API and the silo first, then writes every
+/// queued journal entry, and only then releases the database.
+/// </summary>
+public sealed partial class HubHost : IAsyncDisposable
+{
+    /// <summary>Orleans ServiceId: it keys stored grain state and reminders, so it never changes.</summary>
+    public const string ServiceId = "crmai-hub";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly LocalPostgres? _localPostgres;
+    private readonly JournalWriter _journalWriter;
+    private readonly ILogger _logger;
+    private bool _started;
+
+    private HubHost(WebApplication app, NpgsqlDataSource dataSource, LocalPostgres? localPostgres)
+    {
+        App = app;
+        _dataSource = dataSource;
+        _localPostgres = localPostgres;
+        _journalWriter = app.Services.GetRequiredService<JournalWriter>();
+        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CrmAI.Hub");
+    }
+
+    public WebApplication App { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>
+    /// Prepares the database (provisioning a private PostgreSQL when none is configured), applies the schema and
+    /// builds the application. <paramref name="configure"/> may replace services, as tests do.
+    /// </summary>
+    public static async Task<HubHost> CreateAsync(
+        string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var settings = HubSettings.From(builder.Configuration);
+        using var bootLoggers = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+        var bootLogger = bootLoggers.CreateLogger("CrmAI.Hub");
+
+        LocalPostgres? localPostgres = null;
+        var connectionString = settings.Postgres;
+        if (connectionString is null)
+        {
+            localPostgres = await LocalPostgres.StartAsync(Path.Combine(settings.DataDirectory), bootLogger, cancellationToken);
+            connectionString = localPostgres.ConnectionString;
+        }
+
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            await SchemaMigrator.ApplyAsync(dataSource, bootLogger, cancellationToken);
+            var apiKey = settings.ApiKey ?? ReadKeyFile(settings.DataDirectory, bootLogger);
+            ConfigureBuilder(builder, settings, dataSource, connectionString, apiKey);
+            configure?.Invoke(builder);
+            var app = builder.Build();
+            MapRoutes(app);
+            var database = Describe(connectionString);
+            LogDatabase(bootLogger, database, localPostgres is null ? "HUB_POSTGRES" : "private PostgreSQL");
+            LogDataDirectory(bootLogger, settings.DataDirectory);
+            return new HubHost(app, dataSource, localPostgres);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            if (localPostgres is not null)
+            {
+                await localPostgres.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Starts the hub and returns once it serves requests.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _journalWriter.StartAsync(cancellationToken);
+        await App.StartAsync(cancellationToken);
+        _started = true;
+        foreach (var address in Addresses)
+        {
+            LogListening(_logger, address);
+        }
+    }
+
+    /// <summary>The URLs the API listens on.</summary>
+    public IReadOnlyList<string> Addresses =>
+        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <summary>Runs until the process is asked to stop (Ctrl+C or SIGTERM), then stops gracefully.</summary>
+    public async Task RunAsync()
+    {
+        await StartAsync();
+        await App.WaitForShutdownAsync();
+        await StopAsync();
+    }
+
+    /// <summary>Stops the API and the silo, then writes every queued journal entry.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        _started = false;
+        await App.StopAsync(cancellationToken);
+        await _journalWriter.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await App.DisposeAsync();
+        await _dataSource.DisposeAsync();
+        if (_localPostgres is not null)
+        {
+            await _localPostgres.DisposeAsync();
+        }
+    }
+
+    private static void ConfigureBuilder(
+        WebApplicationBuilder builder, HubSettings settings, NpgsqlDataSource dataSource, string connectionString, string apiKey)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(HubSettings.DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = HubLimits.MaxRequestBodyBytes);
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
+
+        var services = builder.Services;
+        services.AddSingleton(dataSource);
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<ApiKeyOptions>(options => options.AdminKey = apiKey);
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName);
+        services.AddSingleton<JournalWriter>();
+        services.AddSingleton<IJournal, JournalStore>();
+        services.AddSingleton<IHostResolver, SystemHostResolver>();
+        services.AddSingleton<OutboundConnector>();
+        services.AddSingleton<OutboundSender>();
+        services.AddHttpClient(OutboundSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<OutboundConnector>().CreateHandler())
+            .RemoveAllLoggers();
+        services.AddHubApi();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+
+        builder.UseOrleans(silo => ConfigureSilo(silo, settings, connectionString));
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, HubSettings settings, string connectionString)
+    {
+        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+        silo.Configure<SiloOptions>(options => options.SiloName = $"{Environment.MachineName}:{settings.SiloPort}");
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = ServiceId;
+            options.ServiceId = ServiceId;
+        });
+
+        // Exchanges may take up to the longest endpoint timeout plus their wait for a free slot.
+        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(10));
+        silo.AddAdoNetGrainStorage(HubStorage.Name, options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = connectionString;
+        });
+
+        // JSON without CLR type names, so renaming a class never breaks stored state.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(options =>
+            options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        app.UseHubApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    }
+
+    private static string ReadKeyFile(string dataDirectory, ILogger logger)
+    {
+        var key = ApiKeyFile.ReadOrCreate(dataDirectory, out var path);
+        LogApiKeyFile(logger, path);
+        return key;
+    }
+
+    // Host, port and database only: never the password.
+    private static string Describe(string connectionString)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{parsed.Host}:{parsed.Port}/{parsed.Database} as {parsed.Username}";
+    }
+
+    [LoggerMessage(EventId = HubEventIds.HubListening, Level = LogLevel.Information, Message = "Hub API listening on {Address}")]
+    private static partial void LogListening(ILogger logger, string address);
+
+    [LoggerMessage(EventId = HubEventIds.HubDatabase, Level = LogLevel.Information, Message = "Database {Database} ({Source})")]
+    private static partial void LogDatabase(ILogger logger, string database, string source);
+
+    [LoggerMessage(EventId = HubEventIds.HubDataDirectory, Level = LogLevel.Information, Message = "Data folder {DataDirectory}")]
+    private static partial void LogDataDirectory(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(EventId = HubEventIds.HubApiKeyFile, Level = LogLevel.Information,
+        Message = "HUB_API_KEY is unset; the admin API key is in {Path}")]
+    private static partial void LogApiKeyFile(ILogger logger, string path);
+}
