@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrmAI.Hub.Outbound;
+using CrmAI.Hub.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CrmAI.Hub.Tests.Infrastructure;
+
+/// <summary>
+/// A real hub (web API plus Orleans silo) on free ports of 127.0.0.1 against a test database, with a client that
+/// sends its API key.
+/// </summary>
+public sealed class HubInstance : IAsyncDisposable
+{
+    public const string ApiKey = "test-admin-key-7f3a";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly HubHost _host;
+
+    private HubInstance(HubHost host, string connectionString, string dataDirectory, IReadOnlyList<KeyValuePair<string, string>> settings)
+    {
+        _host = host;
+        ConnectionString = connectionString;
+        DataDirectory = dataDirectory;
+        Settings = settings;
+        BaseUrl = new Uri(host.Addresses[0]);
+        Client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>A client that sends the admin key with every request.</summary>
+    public HttpClient Client { get; }
+
+    public string ConnectionString { get; }
+
+    public string DataDirectory { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    private IReadOnlyList<KeyValuePair<string, string>> Settings { get; }
+
+    /// <summary>Starts a hub on the given database; extra settings are added as configuration keys.</summary>
+    public static async Task<HubInstance> StartAsync(
+        string connectionString, string? dataDirectory = null, IReadOnlyList<KeyValuePair<string, string>>? settings = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("hub-test-data-").FullName;
+        settings ??= [];
+        var args = new List<string>
+        {
+            "--HUB_POSTGRES", connectionString,
+            "--HUB_API_KEY", ApiKey,
+            "--HUB_DATA_DIR", dataDirectory,
+            "--HUB_SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--HUB_GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--urls", "http://127.0.0.1:0",
+            "--Logging:LogLevel:Default", "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            args.Add($"--{key}");
+            args.Add(value);
+        }
+
+        var host = await HubHost.CreateAsync([.. args], builder =>
+            builder.Services.Replace(ServiceDescriptor.Singleton<IHostResolver, TestHostResolver>()));
+        await host.StartAsync();
+        return new HubInstance(host, connectionString, dataDirectory, settings);
+    }
+
+    /// <summary>Stops this hub gracefully and starts a new one on the same database and data folder.</summary>
+    public async Task<HubInstance> RestartAsync()
+    {
+        await DisposeAsync();
+        return await StartAsync(ConnectionString, DataDirectory, Settings);
+    }
+
+    public Task StopAsync() => _host.StopAsync();
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(text).RootElement.Clone()
+            : throw new HttpRequestException($"GET {path} gave {(int)response.StatusCode}: {text}");
+    }
+
+    public async Task PutEndpointAsync(string endpointId, object config)
+    {
+        using var response = await Client.PutAsJsonAsync($"/api/endpoints/{endpointId}", config, Json);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"PUT endpoint {endpointId} gave {(int)response.StatusCode}: {text}");
+        }
+    }
+
+    /// <summary>Runs an exchange and returns the 200 response body.</summary>
+    public async Task<JsonElement> ExchangeAsync(string endpointId, object exchange)
+    {
+        using var response = await Client.PostAsJsonAsync($"/api/endpoints/{endpointId}/exchanges", exchange, Json);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(text).RootElement.Clone()
+            : throw new HttpRequestException($"exchange on {endpointId} gave {(int)response.StatusCode}: {text}");
+    }
+
+    /// <summary>Reads the full journal entry of an exchange result.</summary>
+    public Task<JsonElement> JournalEntryOfAsync(JsonElement exchangeResult) =>
+        GetJsonAsync($"/api/journal/{exchangeResult.GetProperty("journalEntryId").GetString()}");
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
