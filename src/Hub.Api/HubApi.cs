@@ -41,6 +41,7 @@ public static class HubApi
         var api = app.MapGroup("/api");
         api.MapEndpointRoutes();
         api.MapExchangeRoutes();
+        api.MapInboundRoutes();
         api.MapJournalRoutes();
         api.MapStatusRoutes();
         return app;

@@ -9,6 +9,10 @@ public static class HubEventIds
     public const int ExchangeFailed = 1001;
     public const int ForwardFailed = 1002;
     public const int CountersWriteFailed = 1003;
+    public const int BackgroundRunFailed = 1004;
+    public const int AuthFailed = 1005;
+    public const int RetryWakeUpFailed = 1006;
+    public const int ReplayFailed = 1007;
 
     // 2000s: journal
     public const int JournalWriteFailed = 2001;

@@ -24,6 +24,9 @@ public sealed record EndpointBody
     public List<string>? RedactJsonFields { get; init; }
 
     public ForwardBody? ForwardTo { get; init; }
+
+    /// <summary>Quick and durable retries, auth parking, backlog limit and circuit breaker.</summary>
+    public RetryBody? Retry { get; init; }
 }
 
 /// <summary>
@@ -48,7 +51,8 @@ public sealed record EndpointView(
     IReadOnlyDictionary<string, string> Headers,
     int MaxConcurrency,
     IReadOnlyList<string> RedactJsonFields,
-    ForwardTarget? ForwardTo)
+    ForwardTarget? ForwardTo,
+    RetryView Retry)
 {
     public static EndpointView From(string endpointId, EndpointConfig config) => new(
         endpointId,
@@ -58,7 +62,8 @@ public sealed record EndpointView(
         config.Headers,
         config.MaxConcurrency,
         config.RedactJsonFields,
-        config.ForwardTo);
+        config.ForwardTo,
+        RetryView.From(config.Retry));
 }
 
 /// <summary>
@@ -73,3 +78,8 @@ public sealed record AuthView(string Type, string? Username, string? Name, bool 
         auth.HeaderName,
         auth.Secrets().Any());
 }
+
+/// <summary>
+/// How many exchanges a replay started.
+/// </summary>
+public sealed record ReplayStarted(int Replaying);

@@ -34,6 +34,7 @@ internal static class EndpointBodyMapper
         }
 
         var forward = CheckForward(body.ForwardTo, errors);
+        var retry = body.Retry?.ToPolicy(errors) ?? RetryPolicy.Default;
         if (!errors.IsValid || baseUrl is null)
         {
             return null;
@@ -48,6 +49,7 @@ internal static class EndpointBodyMapper
             MaxConcurrency = concurrency,
             RedactJsonFields = body.RedactJsonFields ?? [.. EndpointConfig.DefaultRedactJsonFields],
             ForwardTo = forward,
+            Retry = retry,
         };
     }
 
@@ -73,6 +75,9 @@ internal static class EndpointBodyMapper
 
         return url;
     }
+
+    /// <summary>Validates credentials alone, as <c>PUT /api/endpoints/{endpointId}/credentials</c> sends them.</summary>
+    public static EndpointAuth? ToAuth(AuthBody? auth, Validation errors) => CheckAuth(auth, errors);
 
     private static EndpointAuth? CheckAuth(AuthBody? auth, Validation errors)
     {

@@ -11,13 +11,15 @@ public sealed record ExchangeResultView(
     Guid ExchangeId,
     string EndpointId,
     ExchangeStatus Status,
-    Outcome Outcome,
+    Outcome? Outcome,
     int Attempts,
     double DurationMs,
     ResponseView? Response,
     string? Error,
-    Guid JournalEntryId,
-    string? CorrelationId)
+    Guid? JournalEntryId,
+    string? CorrelationId,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? NextAttemptAt)
 {
     public static ExchangeResultView From(string endpointId, ExchangeResult result) => new(
         result.ExchangeId,
@@ -29,7 +31,9 @@ public sealed record ExchangeResultView(
         result.Response is null ? null : ResponseView.From(result.Response),
         result.Error,
         result.JournalEntryId,
-        result.CorrelationId);
+        result.CorrelationId,
+        result.SubmittedAt,
+        result.NextAttemptAt);
 }
 
 /// <summary>

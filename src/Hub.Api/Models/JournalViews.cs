@@ -10,6 +10,7 @@ public sealed record JournalSummaryView(
     Guid Id,
     Guid ExchangeId,
     int Attempt,
+    AttemptTrigger Trigger,
     string EndpointId,
     Direction Direction,
     string Operation,
@@ -24,7 +25,7 @@ public sealed record JournalSummaryView(
     string Silo)
 {
     public static JournalSummaryView From(JournalEntry e) => new(
-        e.Id, e.ExchangeId, e.Attempt, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url, e.StatusCode,
+        e.Id, e.ExchangeId, e.Attempt, e.Trigger, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url, e.StatusCode,
         e.Outcome, e.Error, Math.Round(e.DurationMs, 3), e.CorrelationId, e.StartedAt, e.Silo);
 }
 
@@ -35,6 +36,7 @@ public sealed record JournalEntryView(
     Guid Id,
     Guid ExchangeId,
     int Attempt,
+    AttemptTrigger Trigger,
     string EndpointId,
     Direction Direction,
     string Operation,
@@ -53,7 +55,7 @@ public sealed record JournalEntryView(
     string Silo)
 {
     public static JournalEntryView From(JournalEntry e) => new(
-        e.Id, e.ExchangeId, e.Attempt, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url,
+        e.Id, e.ExchangeId, e.Attempt, e.Trigger, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url,
         e.RequestHeaders, BodyView.From(e.RequestBody), e.StatusCode, e.ResponseHeaders,
         e.ResponseBody is null ? null : BodyView.From(e.ResponseBody), Math.Round(e.DurationMs, 3), e.Outcome,
         e.Error, e.CorrelationId, e.StartedAt, e.Silo);
@@ -79,14 +81,35 @@ public sealed record BodyView(
 public sealed record JournalPageView(IReadOnlyList<JournalSummaryView> Items, string? NextCursor);
 
 /// <summary>
-/// An exchange and all its attempts in order.
+/// An exchange and all its attempts in order: <c>finishedAt</c> minus <c>submittedAt</c> is how long it took to
+/// succeed or give up.
 /// </summary>
 public sealed record ExchangeDetailView(
     Guid ExchangeId,
     string EndpointId,
     ExchangeStatus Status,
-    Outcome Outcome,
+    Outcome? Outcome,
     int Attempts,
+    string? Operation,
     string? CorrelationId,
-    DateTimeOffset StartedAt,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? NextAttemptAt,
+    string? Error,
     IReadOnlyList<JournalSummaryView> Entries);
+
+/// <summary>
+/// A dead-lettered exchange in a list.
+/// </summary>
+public sealed record DeadLetterView(
+    Guid ExchangeId,
+    string Operation,
+    string Method,
+    string Path,
+    int Attempts,
+    DateTimeOffset SubmittedAt,
+    Outcome? LastOutcome,
+    int? LastStatusCode,
+    string? LastError,
+    Guid? LastEntryId,
+    string? CorrelationId);

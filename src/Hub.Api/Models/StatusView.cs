@@ -20,9 +20,11 @@ public sealed record EndpointStatusView(
     int FailuresLast15Minutes,
     long TotalExchanges,
     long TotalFailures,
-    int ConsecutiveFailures)
+    int ConsecutiveFailures,
+    int Pending,
+    int Parked)
 {
     public static EndpointStatusView From(EndpointStatus s) => new(
         s.EndpointId, s.Status, s.LastExchangeAt, s.LastSuccessAt, s.LastFailureAt, s.RecentExchanges,
-        s.RecentFailures, s.TotalExchanges, s.TotalFailures, s.ConsecutiveFailures);
+        s.RecentFailures, s.TotalExchanges, s.TotalFailures, s.ConsecutiveFailures, s.Pending, s.Parked);
 }

@@ -1,32 +1,41 @@
 using CrmAI.Hub.Api.Models;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Endpoints;
+using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace CrmAI.Hub.Api.Routes;
 
 /// <summary>
-/// Running exchanges, receiving inbound data and reading an exchange back.
+/// Running exchanges, reading them back and replaying those that failed.
 /// </summary>
 public static class ExchangeRoutes
 {
-    public const string CorrelationHeader = "X-Correlation-Id";
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>Seconds a caller rejected for a full backlog is told to wait.</summary>
+    public const int BacklogRetryAfterSeconds = 60;
 
     public static RouteGroupBuilder MapExchangeRoutes(this RouteGroupBuilder api)
     {
         api.MapPost("/endpoints/{endpointId}/exchanges", ExecuteAsync).WithTags("Exchanges").WithName("RunExchange");
         api.MapGet("/exchanges/{exchangeId}", GetAsync).WithTags("Exchanges").WithName("GetExchange");
-        api.MapPost("/inbound/{endpointId}", ReceiveAsync).WithTags("Inbound").WithName("ReceiveInbound");
+        api.MapPost("/exchanges/{exchangeId}/replay", ReplayAsync).WithTags("Exchanges").WithName("ReplayExchange");
         return api;
     }
 
-    private static async Task<Results<Ok<ExchangeResultView>, ProblemHttpResult, ValidationProblem>> ExecuteAsync(
-        string endpointId, ExchangeBody body, IGrainFactory grains)
+    private static async Task<IResult> ExecuteAsync(
+        string endpointId,
+        ExchangeBody body,
+        string? wait,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        IGrainFactory grains,
+        HttpContext http)
     {
         if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
         {
@@ -35,75 +44,116 @@ public static class ExchangeRoutes
 
         var errors = new Validation();
         var request = body.ToRequest(errors);
-        if (request is null)
+        var waitForResult = wait is null || !wait.Equals("false", StringComparison.OrdinalIgnoreCase);
+        if (wait is not null && !bool.TryParse(wait, out _))
+        {
+            errors.Add("wait", "Must be 'true' or 'false'.");
+        }
+
+        if (idempotencyKey is { Length: 0 or > ExchangeBody.MaxTextLength } || idempotencyKey?.Any(char.IsControl) == true)
+        {
+            errors.Add(IdempotencyHeader, $"Must be 1 to {ExchangeBody.MaxTextLength} printable characters.");
+        }
+
+        if (request is null || !errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid exchange");
         }
 
-        var result = await grains.GetGrain<IEndpointGrain>(endpointId).ExecuteAsync(request, null);
-        return result is null
-            ? RouteChecks.EndpointNotFound(endpointId)
-            : TypedResults.Ok(ExchangeResultView.From(endpointId, result));
+        var result = await grains.GetGrain<IEndpointGrain>(endpointId)
+            .ExecuteAsync(request, new SubmitOptions(null, idempotencyKey, waitForResult));
+        return result is null ? RouteChecks.EndpointNotFound(endpointId) : ToHttpResult(endpointId, result, http);
     }
 
-    private static async Task<Results<Ok<ExchangeDetailView>, ProblemHttpResult>> GetAsync(
-        string exchangeId, IJournal journal, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayAsync(
+        string exchangeId, IGrainFactory grains, IExchangeStore store, HttpContext http, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(exchangeId, out var id))
         {
+            return InvalidExchangeId();
+        }
+
+        var stored = await store.GetAsync(id, cancellationToken);
+        if (stored is null)
+        {
+            return RouteChecks.NotFound("Stored exchange", exchangeId);
+        }
+
+        if (stored.State is not (StoredState.DeadLettered or StoredState.Failed))
+        {
             return TypedResults.Problem(
-                title: "Invalid exchange id", detail: $"exchangeId must be a UUID such as the one a submission returned.",
-                statusCode: StatusCodes.Status400BadRequest);
+                title: "Exchange not replayable",
+                detail: $"Exchange {id} is {stored.Status}; only DeadLettered and Failed exchanges can be replayed.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var result = await grains.GetGrain<IEndpointGrain>(stored.EndpointId).ReplayAsync(id);
+        return result is null
+            ? TypedResults.Problem(title: "Exchange not replayable", detail: $"Exchange {id} changed state meanwhile; read it again.",
+                statusCode: StatusCodes.Status409Conflict)
+            : ToHttpResult(stored.EndpointId, result, http);
+    }
+
+    private static async Task<IResult> GetAsync(
+        string exchangeId, IJournal journal, IExchangeStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(exchangeId, out var id))
+        {
+            return InvalidExchangeId();
         }
 
         var entries = await journal.GetExchangeAsync(id, cancellationToken);
-        if (entries.Count == 0)
+        var stored = await store.GetAsync(id, cancellationToken);
+        if (entries.Count == 0 && stored is null)
         {
             return RouteChecks.NotFound("Exchange", exchangeId);
         }
 
-        var last = entries[^1];
+        var last = entries.Count > 0 ? entries[^1] : null;
+        var status = stored?.Status
+            ?? (last!.Outcome == Outcome.Success ? ExchangeStatus.Succeeded : ExchangeStatus.Running);
+        var finished = status is ExchangeStatus.Succeeded or ExchangeStatus.Failed or ExchangeStatus.DeadLettered && last is not null
+            ? last!.StartedAt + TimeSpan.FromMilliseconds(last.DurationMs)
+            : (DateTimeOffset?)null;
+
         return TypedResults.Ok(new ExchangeDetailView(
             id,
-            last.EndpointId,
-            last.Outcome == Outcome.Success ? ExchangeStatus.Succeeded : ExchangeStatus.Failed,
-            last.Outcome,
-            entries.Count,
-            last.CorrelationId,
-            entries[0].StartedAt,
+            stored?.EndpointId ?? last!.EndpointId,
+            status,
+            last?.Outcome,
+            Math.Max(stored?.Attempts ?? 0, entries.Count),
+            stored?.Request.Operation ?? last?.Operation,
+            stored?.Request.CorrelationId ?? last?.CorrelationId,
+            stored?.SubmittedAt ?? entries[0].StartedAt,
+            finished,
+            stored?.NextAttemptAt,
+            last?.Error ?? stored?.LastError,
             [.. entries.Select(JournalSummaryView.From)]));
     }
 
-    private static async Task<Results<Accepted<InboundResult>, ProblemHttpResult>> ReceiveAsync(
-        string endpointId, HttpRequest http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>200 for a finished exchange, 202 with a Location for one still waiting, 503 for a full backlog.</summary>
+    internal static IResult ToHttpResult(string endpointId, ExchangeResult result, HttpContext http)
     {
-        if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
+        var view = ExchangeResultView.From(endpointId, result);
+        var location = $"/api/exchanges/{result.ExchangeId}";
+        switch (result.Status)
         {
-            return invalid;
+            case ExchangeStatus.Rejected:
+                http.Response.Headers.RetryAfter = BacklogRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(
+                    title: "Backlog full",
+                    detail: $"{result.Error}. Nothing was stored; send the exchange again after the Retry-After delay.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            case ExchangeStatus.Pending or ExchangeStatus.RetryScheduled or ExchangeStatus.Parked or ExchangeStatus.Running:
+                return TypedResults.Accepted(location, view);
+            default:
+                http.Response.Headers.Location = location;
+                return TypedResults.Ok(view);
         }
-
-        var receivedAt = time.GetUtcNow();
-        using var buffer = new MemoryStream();
-        await http.Body.CopyToAsync(buffer, cancellationToken);
-        var correlationId = http.Headers[CorrelationHeader].ToString();
-        var request = new InboundRequest
-        {
-            Method = http.Method,
-            Url = http.GetDisplayUrl(),
-            Headers = http.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            Body = buffer.ToArray(),
-            ContentType = http.ContentType,
-            CorrelationId = correlationId.Length == 0 ? null : correlationId[..Math.Min(correlationId.Length, ExchangeBody.MaxTextLength)],
-            ReceivedAt = receivedAt,
-        };
-
-        var result = await grains.GetGrain<IEndpointGrain>(endpointId).ReceiveAsync(request);
-        if (result is null)
-        {
-            return RouteChecks.EndpointNotFound(endpointId);
-        }
-
-        var location = result.ForwardExchangeId is { } forwardId ? $"/api/exchanges/{forwardId}" : $"/api/journal/{result.JournalEntryId}";
-        return TypedResults.Accepted(location, result);
     }
+
+    private static ProblemHttpResult InvalidExchangeId() => TypedResults.Problem(
+        title: "Invalid exchange id",
+        detail: "exchangeId must be a UUID such as the one a submission returned.",
+        statusCode: StatusCodes.Status400BadRequest);
 }

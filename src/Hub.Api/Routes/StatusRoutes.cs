@@ -30,7 +30,7 @@ public static class StatusRoutes
 
     private static HealthStatus Overall(List<EndpointStatusView> endpoints)
     {
-        if (endpoints.Any(e => e.Status == HealthStatus.Down))
+        if (endpoints.Any(e => e.Status is HealthStatus.Down or HealthStatus.AuthFailed or HealthStatus.CircuitOpen))
         {
             return HealthStatus.Down;
         }

@@ -27,5 +27,7 @@ public sealed record EndpointConfig
     /// <summary>Where inbound data received for this endpoint is delivered, or null to only journal it.</summary>
     [Id(6)] public ForwardTarget? ForwardTo { get; init; }
 
+    [Id(7)] public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
     public static IReadOnlyList<string> DefaultRedactJsonFields { get; } = ["password", "token", "secret", "apiKey"];
 }

@@ -25,6 +25,12 @@ public sealed record EndpointStatus
     [Id(8)] public long TotalFailures { get; init; }
 
     [Id(9)] public int ConsecutiveFailures { get; init; }
+
+    /// <summary>Exchanges waiting for a retry.</summary>
+    [Id(10)] public int Pending { get; init; }
+
+    /// <summary>Exchanges waiting for working credentials.</summary>
+    [Id(11)] public int Parked { get; init; }
 }
 
 public enum HealthStatus
@@ -38,4 +44,10 @@ public enum HealthStatus
 
     /// <summary>The latest exchanges all failed.</summary>
     Down,
+
+    /// <summary>The endpoint rejected the credentials; exchanges are parked until they are fixed.</summary>
+    AuthFailed,
+
+    /// <summary>Too many transient failures; the hub pauses calls and probes after a break.</summary>
+    CircuitOpen,
 }

@@ -10,7 +10,8 @@ public sealed record ExchangeResult
 
     [Id(1)] public required ExchangeStatus Status { get; init; }
 
-    [Id(2)] public required Outcome Outcome { get; init; }
+    /// <summary>How the last attempt ended, or null when none ran.</summary>
+    [Id(2)] public required Outcome? Outcome { get; init; }
 
     [Id(3)] public required int Attempts { get; init; }
 
@@ -22,9 +23,16 @@ public sealed record ExchangeResult
     /// <summary>Network or timeout error of the last attempt.</summary>
     [Id(6)] public string? Error { get; init; }
 
-    [Id(7)] public required Guid JournalEntryId { get; init; }
+    /// <summary>Journal entry of the last attempt, or null when none ran.</summary>
+    [Id(7)] public required Guid? JournalEntryId { get; init; }
 
     [Id(8)] public string? CorrelationId { get; init; }
+
+    /// <summary>When the next attempt is due, for exchanges still pending.</summary>
+    [Id(9)] public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>When the exchange was submitted.</summary>
+    [Id(10)] public DateTimeOffset SubmittedAt { get; init; }
 }
 
 /// <summary>
@@ -40,5 +48,25 @@ public sealed record ExchangeResponse(
 public enum ExchangeStatus
 {
     Succeeded,
+
+    /// <summary>A permanent failure: the external system rejected the request. It can be replayed.</summary>
     Failed,
+
+    /// <summary>Accepted and stored, and not attempted yet.</summary>
+    Pending,
+
+    /// <summary>A transient failure; the next attempt is scheduled.</summary>
+    RetryScheduled,
+
+    /// <summary>The endpoint rejected the credentials; the exchange waits for them to be fixed.</summary>
+    Parked,
+
+    /// <summary>Retries ran out or the exchange grew too old. It can be replayed.</summary>
+    DeadLettered,
+
+    /// <summary>Not accepted, because the endpoint's backlog is full.</summary>
+    Rejected,
+
+    /// <summary>Attempts are running now: the first one or the quick retries.</summary>
+    Running,
 }

@@ -1,127 +1,318 @@
+using System.Diagnostics;
 using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
+using CrmAI.Hub.Retries;
 using Microsoft.Extensions.Logging;
 
 namespace CrmAI.Hub.Endpoints;
 
 public sealed partial class EndpointGrain
 {
-    public async Task<ExchangeResult?> ExecuteAsync(ExchangeRequest request, Guid? exchangeId)
+    private const string IdempotencyHeader = "Idempotency-Key";
+
+    // Submissions in flight by idempotency key, so a concurrent duplicate waits for the original's result.
+    private readonly Dictionary<string, Task<ExchangeResult>> _keysInFlight = new(StringComparer.Ordinal);
+    private int _pending;
+    private int _parked;
+
+    public async Task<ExchangeResult?> ExecuteAsync(ExchangeRequest request, SubmitOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_config.State.Config is not { } config || _redactor is not { } redactor)
+        ArgumentNullException.ThrowIfNull(options);
+        if (_config.State.Config is not { } config)
         {
             return null;
         }
 
-        var id = exchangeId ?? Guid.CreateVersion7(_time.GetUtcNow());
-        var slots = _slots;
-        await slots.WaitAsync();
-        AttemptResult attempt;
+        if (options.IdempotencyKey is not { } key)
+        {
+            return await SubmitAsync(request, options, config);
+        }
+
+        if (_keysInFlight.TryGetValue(key, out var running))
+        {
+            return await running;
+        }
+
+        var completion = new TaskCompletionSource<ExchangeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _keysInFlight[key] = completion.Task;
         try
         {
-            attempt = await _sender.SendAsync(config, request);
+            var result = await SubmitWithKeyAsync(request, options, key, config);
+            completion.SetResult(result);
+            return result;
+        }
+        catch (Exception error)
+        {
+            completion.SetException(error);
+            throw;
+        }
+        finally
+        {
+            _keysInFlight.Remove(key);
+        }
+    }
+
+    private async Task<ExchangeResult> SubmitWithKeyAsync(
+        ExchangeRequest request, SubmitOptions options, string key, EndpointConfig config)
+    {
+        if (BacklogFull(config))
+        {
+            return Rejected(options.ExchangeId ?? NewId(), request);
+        }
+
+        var id = options.ExchangeId ?? NewId();
+        var claim = await _store.ClaimKeyAsync(EndpointId, key, id, _time.GetUtcNow(), CancellationToken.None);
+        if (claim is not null)
+        {
+            return await ExistingResultAsync(claim, request);
+        }
+
+        var result = await SubmitAsync(request, options with { ExchangeId = id }, config);
+        await SaveKeyResultIfFinalAsync(key, result);
+        return result;
+    }
+
+    private async Task<ExchangeResult> SubmitAsync(ExchangeRequest request, SubmitOptions options, EndpointConfig config)
+    {
+        var id = options.ExchangeId ?? NewId();
+        if (BacklogFull(config))
+        {
+            return Rejected(id, request);
+        }
+
+        var now = _time.GetUtcNow();
+        var stored = new StoredExchange
+        {
+            ExchangeId = id,
+            EndpointId = EndpointId,
+            State = StoredState.Pending,
+            Request = request,
+            SubmittedAt = now,
+            NextAttemptAt = now,
+            IdempotencyKey = options.IdempotencyKey,
+        };
+
+        if (_stats.State.AuthFailedAt is not null)
+        {
+            return await ParkWithoutCallingAsync(stored, persisted: false);
+        }
+
+        if (!_circuit.TryEnter())
+        {
+            var due = (_circuit.OpenUntil ?? now) + Jitter();
+            return await SaveAndScheduleAsync(stored with { NextAttemptAt = due }, null, before: null);
+        }
+
+        if (!options.Wait)
+        {
+            await SaveAsync(stored, before: null);
+            _ = RunInBackgroundAsync(stored, AttemptTrigger.FirstAttempt, quickRetries: true);
+            return ToResult(stored, ExchangeStatus.Pending, null);
+        }
+
+        return await RunAndSettleAsync(stored, AttemptTrigger.FirstAttempt, quickRetries: true, persisted: false);
+    }
+
+    private async Task<ExchangeResult> RunAndSettleAsync(
+        StoredExchange stored, AttemptTrigger trigger, bool quickRetries, bool persisted)
+    {
+        var run = await RunAttemptsAsync(stored, trigger, quickRetries);
+        return await SettleAsync(stored, run, persisted);
+    }
+
+    private async Task RunInBackgroundAsync(StoredExchange stored, AttemptTrigger trigger, bool quickRetries)
+    {
+        try
+        {
+            await RunAndSettleAsync(stored, trigger, quickRetries, persisted: true);
+        }
+        catch (Exception error)
+        {
+            // The row stays as it was, so the exchange runs again when it is next due.
+            LogBackgroundRunFailed(_logger, EndpointId, stored.ExchangeId, error);
+        }
+    }
+
+    /// <summary>Runs the first attempt and, when allowed, the quick retries, journaling each attempt.</summary>
+    private async Task<AttemptRun> RunAttemptsAsync(StoredExchange stored, AttemptTrigger trigger, bool quickRetries)
+    {
+        var config = _config.State.Config ?? throw new InvalidOperationException($"Endpoint '{EndpointId}' was deleted.");
+        var redactor = _redactor!;
+        var request = WithIdempotencyHeader(stored);
+        var attempt = stored.Attempts;
+        JournalEntry? lastEntry = null;
+        var clock = Stopwatch.StartNew();
+        var slots = _slots;
+        await slots.WaitAsync();
+        try
+        {
+            var pipeline = quickRetries ? _quickRetries : Polly.ResiliencePipeline<AttemptResult>.Empty;
+            var last = await pipeline.ExecuteAsync(async _ =>
+            {
+                attempt++;
+                var result = await _sender.SendAsync(config, request);
+                var reason = attempt == stored.Attempts + 1 ? trigger : AttemptTrigger.QuickRetry;
+                var context = new AttemptContext(stored.ExchangeId, attempt, EndpointId, request.Operation,
+                    request.Method, request.CorrelationId, _silo, reason);
+                lastEntry = JournalEntryFactory.FromAttempt(result, context, redactor, _journalOptions.MaxBodyBytes);
+                await AppendToJournalAsync(lastEntry);
+                _circuit.Record(AttemptClassifier.Classify(result, config.Retry));
+                return result;
+            }, CancellationToken.None);
+
+            return new AttemptRun(last, lastEntry!, attempt, clock.Elapsed);
         }
         finally
         {
             slots.Release();
         }
-
-        var context = new AttemptContext(
-            id, 1, EndpointId, request.Operation, request.Method, request.CorrelationId, _silo);
-        var entry = JournalEntryFactory.FromAttempt(attempt, context, redactor, _journalOptions.MaxBodyBytes);
-        await AppendToJournalAsync(entry);
-
-        var succeeded = attempt.Outcome == Outcome.Success;
-        EndpointStats.Record(_stats.State, attempt.StartedAt, succeeded);
-        _statsDirty = true;
-        if (!succeeded)
-        {
-            LogExchangeFailed(_logger, EndpointId, id, attempt.Outcome, attempt.StatusCode, entry.Error);
-        }
-
-        return ToResult(id, attempt, entry);
     }
 
-    public async Task<InboundResult?> ReceiveAsync(InboundRequest request)
+    /// <summary>Decides what happens to an exchange after its attempts and stores that decision.</summary>
+    private async Task<ExchangeResult> SettleAsync(StoredExchange stored, AttemptRun run, bool persisted)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (_config.State.Config is not { } config || _redactor is not { } redactor)
+        var policy = (_config.State.Config ?? throw new InvalidOperationException($"Endpoint '{EndpointId}' was deleted.")).Retry;
+        var failure = AttemptClassifier.Classify(run.Last, policy);
+        var updated = stored with
         {
-            return null;
-        }
-
-        var correlationId = request.CorrelationId ?? Guid.CreateVersion7(request.ReceivedAt).ToString("N");
-        var context = new AttemptContext(
-            Guid.CreateVersion7(request.ReceivedAt), 1, EndpointId, "inbound", request.Method, correlationId, _silo);
-        var elapsed = (_time.GetUtcNow() - request.ReceivedAt).TotalMilliseconds;
-        var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed);
-        await AppendToJournalAsync(entry);
-
-        if (config.ForwardTo is not { } target)
-        {
-            return new InboundResult(entry.Id, correlationId, null, null);
-        }
-
-        var forwardId = Guid.CreateVersion7(_time.GetUtcNow());
-        var forward = new ExchangeRequest
-        {
-            Operation = $"{EndpointId}.forward",
-            Method = target.Method,
-            Path = target.Path,
-            BodyBytes = request.Body,
-            ContentType = request.ContentType,
-            CorrelationId = correlationId,
+            Attempts = run.Attempts,
+            LastOutcome = run.Last.Outcome,
+            LastStatusCode = run.Last.StatusCode,
+            LastError = run.Entry.Error,
+            LastEntryId = run.Entry.Id,
+            NextAttemptAt = null,
         };
+        RecordExchange(failure == FailureClass.None);
+        if (failure != FailureClass.None)
+        {
+            LogExchangeFailed(_logger, EndpointId, stored.ExchangeId, run.Last.Outcome, run.Last.StatusCode, run.Entry.Error);
+        }
 
-        // The inbound caller gets its answer at once; the forward is journaled under forwardId like any exchange.
-        _ = ForwardAsync(target.EndpointId, forward, forwardId);
-        return new InboundResult(entry.Id, correlationId, forwardId, target.EndpointId);
+        switch (failure)
+        {
+            case FailureClass.None:
+                return await SucceedAsync(stored, updated, run, persisted);
+            case FailureClass.Auth:
+                await MarkAuthFailedAsync();
+                await SaveAsync(updated with { State = StoredState.Parked }, persisted ? stored.State : null);
+                return ToResult(updated, ExchangeStatus.Parked, run);
+            case FailureClass.Permanent:
+                await SaveAsync(updated with { State = StoredState.Failed }, persisted ? stored.State : null);
+                return ToResult(updated, ExchangeStatus.Failed, run);
+            default:
+                return await ScheduleRetryAsync(stored, updated, run, policy, persisted);
+        }
     }
 
-    private async Task ForwardAsync(string targetId, ExchangeRequest forward, Guid forwardId)
+    private async Task<ExchangeResult> SucceedAsync(StoredExchange stored, StoredExchange updated, AttemptRun run, bool persisted)
     {
-        try
+        if (persisted)
         {
-            var result = await GrainFactory.GetGrain<IEndpointGrain>(targetId).ExecuteAsync(forward, forwardId);
-            if (result is null)
-            {
-                await JournalMissingTargetAsync(targetId, forward, forwardId);
-            }
+            await _store.DeleteAsync(stored.ExchangeId, CancellationToken.None);
+            Track(stored.State, null);
         }
-        catch (Exception error)
+
+        var wasAuthFailed = _stats.State.AuthFailedAt is not null;
+        _stats.State.AuthFailedAt = null;
+        if (wasAuthFailed && _parked > 0)
         {
-            LogForwardFailed(_logger, EndpointId, targetId, forwardId, error);
+            _ = ReplayParkedAsync(AttemptTrigger.CredentialsReplay);
         }
+
+        var result = ToResult(updated, ExchangeStatus.Succeeded, run);
+        if (persisted && stored.IdempotencyKey is { } key)
+        {
+            await SaveKeyResultIfFinalAsync(key, result);
+        }
+
+        return result;
     }
 
-    // A forward to an endpoint that no longer exists is still journaled, so the data is never silently lost.
-    private async Task JournalMissingTargetAsync(string targetId, ExchangeRequest forward, Guid forwardId)
+    private async Task<ExchangeResult> ScheduleRetryAsync(
+        StoredExchange stored, StoredExchange updated, AttemptRun run, RetryPolicy policy, bool persisted)
     {
         var now = _time.GetUtcNow();
-        var body = BodyCodec.Decode(forward.BodyBytes ?? [], forward.ContentType, []);
-        var entry = new JournalEntry
+        var deadline = stored.SubmittedAt + policy.MaxAge;
+        var retryAfter = AttemptClassifier.RetryAfter(run.Last, now);
+        TimeSpan? delay = retryAfter > policy.MaxQuickRetryAfter
+            ? retryAfter
+            : policy.Schedule.Count == 0 ? null : policy.Schedule[Math.Min(stored.ScheduledRetries, policy.Schedule.Count - 1)];
+        var outOfAttempts = policy.MaxAttempts is { } max && run.Attempts >= max;
+        if (delay is null || outOfAttempts || now >= deadline)
         {
-            Id = Guid.CreateVersion7(now),
-            ExchangeId = forwardId,
-            Attempt = 1,
-            EndpointId = targetId,
-            Direction = Direction.Outbound,
-            Operation = forward.Operation,
-            Method = forward.Method,
-            Url = forward.Path,
-            RequestHeaders = new Dictionary<string, string>(),
-            RequestBody = BodyCodec.ToJournal(body, forward.ContentType, _redactor!, _journalOptions.MaxBodyBytes),
-            DurationMs = 0,
-            Outcome = Outcome.InvalidRequest,
-            Error = $"Forward target endpoint '{targetId}' does not exist; configure it and replay the inbound data",
-            CorrelationId = forward.CorrelationId,
-            StartedAt = now,
-            Silo = _silo,
+            var dead = updated with { State = StoredState.DeadLettered };
+            await SaveAsync(dead, persisted ? stored.State : null);
+            var result = ToResult(dead, ExchangeStatus.DeadLettered, run);
+            if (stored.IdempotencyKey is { } key)
+            {
+                await SaveKeyResultIfFinalAsync(key, result);
+            }
+
+            return result;
+        }
+
+        var due = now + delay.Value + Jitter();
+        var pending = updated with
+        {
+            State = StoredState.Pending,
+            NextAttemptAt = due < deadline ? due : deadline,
+            ScheduledRetries = stored.ScheduledRetries + 1,
         };
-        await AppendToJournalAsync(entry);
-        LogForwardFailed(_logger, EndpointId, targetId, forwardId, null);
+        return await SaveAndScheduleAsync(pending, run, persisted ? stored.State : null);
+    }
+
+    private async Task<ExchangeResult> SaveAndScheduleAsync(StoredExchange pending, AttemptRun? run, StoredState? before)
+    {
+        await SaveAsync(pending, before);
+        await ScheduleWakeUpAsync(pending.NextAttemptAt!.Value);
+        return ToResult(pending, ExchangeStatus.RetryScheduled, run);
+    }
+
+    private async Task<ExchangeResult> ParkWithoutCallingAsync(StoredExchange stored, bool persisted)
+    {
+        var parked = stored with { State = StoredState.Parked, NextAttemptAt = null };
+        await SaveAsync(parked, persisted ? stored.State : null);
+        await ScheduleWakeUpAsync(_nextAuthProbeAt ?? _time.GetUtcNow());
+        return ToResult(parked, ExchangeStatus.Parked, null);
+    }
+
+    private async Task SaveAsync(StoredExchange exchange, StoredState? before)
+    {
+        await _store.SaveAsync(exchange, CancellationToken.None);
+        Track(before, exchange.State);
+    }
+
+    // Keeps the in-memory backlog counts in step with the rows: one exchange moved from one state to another.
+    private void Track(StoredState? before, StoredState? after)
+    {
+        _pending += (before == StoredState.Pending ? -1 : 0) + (after == StoredState.Pending ? 1 : 0);
+        _parked += (before == StoredState.Parked ? -1 : 0) + (after == StoredState.Parked ? 1 : 0);
+    }
+
+    private bool BacklogFull(EndpointConfig config) => _pending + _parked >= config.Retry.BacklogLimit;
+
+    private void RecordExchange(bool succeeded)
+    {
+        EndpointStats.Record(_stats.State, _time.GetUtcNow(), succeeded);
+        _statsDirty = true;
+    }
+
+    private static ExchangeRequest WithIdempotencyHeader(StoredExchange stored)
+    {
+        var request = stored.Request;
+        if (request.Headers.Keys.Any(name => name.Equals(IdempotencyHeader, StringComparison.OrdinalIgnoreCase)))
+        {
+            return request;
+        }
+
+        var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase)
+        {
+            [IdempotencyHeader] = stored.IdempotencyKey ?? stored.ExchangeId.ToString(),
+        };
+        return request with { Headers = headers };
     }
 
     private async Task AppendToJournalAsync(JournalEntry entry)
@@ -137,42 +328,21 @@ public sealed partial class EndpointGrain
         }
     }
 
-    private static ExchangeResult ToResult(Guid id, AttemptResult attempt, JournalEntry entry)
-    {
-        ExchangeResponse? response = null;
-        if (attempt.StatusCode is { } status)
-        {
-            var body = attempt.ResponseBody;
-            response = new ExchangeResponse(
-                status,
-                attempt.ResponseHeaders!.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase),
-                body?.Text,
-                body is { Text: null, Bytes.Length: > 0 } ? Convert.ToBase64String(body.Bytes) : null);
-        }
+    private Guid NewId() => Guid.CreateVersion7(_time.GetUtcNow());
 
-        return new ExchangeResult
-        {
-            ExchangeId = id,
-            Status = attempt.Outcome == Outcome.Success ? ExchangeStatus.Succeeded : ExchangeStatus.Failed,
-            Outcome = attempt.Outcome,
-            Attempts = 1,
-            DurationMs = attempt.Duration.TotalMilliseconds,
-            Response = response,
-            Error = entry.Error,
-            JournalEntryId = entry.Id,
-            CorrelationId = entry.CorrelationId,
-        };
-    }
+    private TimeSpan Jitter() => TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * _retryOptions.MaxJitter.TotalMilliseconds);
+
+    /// <summary>The attempts of one run: the last result, its journal entry and the attempt count so far.</summary>
+    private sealed record AttemptRun(AttemptResult Last, JournalEntry Entry, int Attempts, TimeSpan Duration);
 
     [LoggerMessage(EventId = HubEventIds.ExchangeFailed, Level = LogLevel.Information,
         Message = "Exchange {ExchangeId} to endpoint {EndpointId} ended {Outcome} (HTTP {StatusCode}): {Error}")]
     private static partial void LogExchangeFailed(
         ILogger logger, string endpointId, Guid exchangeId, Outcome outcome, int? statusCode, string? error);
 
-    [LoggerMessage(EventId = HubEventIds.ForwardFailed, Level = LogLevel.Error,
-        Message = "Forwarding inbound data of endpoint {EndpointId} to {TargetId} as exchange {ExchangeId} failed")]
-    private static partial void LogForwardFailed(
-        ILogger logger, string endpointId, string targetId, Guid exchangeId, Exception? error);
+    [LoggerMessage(EventId = HubEventIds.BackgroundRunFailed, Level = LogLevel.Error,
+        Message = "Running exchange {ExchangeId} of endpoint {EndpointId} failed; it stays stored and runs again when due")]
+    private static partial void LogBackgroundRunFailed(ILogger logger, string endpointId, Guid exchangeId, Exception error);
 
     [LoggerMessage(EventId = HubEventIds.JournalAcknowledgeTimedOut, Level = LogLevel.Warning,
         Message = "Journal entry {EntryId} was not stored within {Timeout}; it stays queued and the exchange returns")]

@@ -1,20 +1,24 @@
 using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
+using CrmAI.Hub.Retries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Polly;
 
 namespace CrmAI.Hub.Endpoints;
 
 /// <summary>
 /// One external system. Exchanges interleave, limited by the endpoint's <c>maxConcurrency</c>; every attempt
-/// is journaled before its result is returned.
+/// is journaled before its result is returned. Exchanges that do not succeed at once are kept in
+/// <see cref="IExchangeStore"/> and woken by a timer while the grain is active and by a reminder otherwise.
 /// </summary>
 [Reentrant]
 #pragma warning disable CA1001 // The semaphores never create a wait handle, so there is nothing to dispose.
-public sealed partial class EndpointGrain : Grain, IEndpointGrain
+public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
 #pragma warning restore CA1001
 {
     private static readonly TimeSpan StatsFlushPeriod = TimeSpan.FromSeconds(5);
@@ -23,13 +27,17 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain
     private readonly IPersistentState<EndpointStatsState> _stats;
     private readonly OutboundSender _sender;
     private readonly IJournal _journal;
+    private readonly IExchangeStore _store;
     private readonly JournalOptions _journalOptions;
+    private readonly RetryOptions _retryOptions;
     private readonly string _silo;
     private readonly TimeProvider _time;
     private readonly ILogger<EndpointGrain> _logger;
+    private readonly CircuitBreaker _circuit;
     private SemaphoreSlim _slots = new(1);
     private int _slotCount = 1;
     private Redactor? _redactor;
+    private ResiliencePipeline<AttemptResult> _quickRetries = ResiliencePipeline<AttemptResult>.Empty;
     private bool _statsDirty;
 
     public EndpointGrain(
@@ -37,7 +45,9 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain
         [PersistentState("hub-endpoint-stats", HubStorage.Name)] IPersistentState<EndpointStatsState> stats,
         OutboundSender sender,
         IJournal journal,
+        IExchangeStore store,
         IOptions<JournalOptions> journalOptions,
+        IOptions<RetryOptions> retryOptions,
         ILocalSiloDetails silo,
         TimeProvider time,
         ILogger<EndpointGrain> logger)
@@ -46,19 +56,25 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain
         _stats = stats;
         _sender = sender;
         _journal = journal;
+        _store = store;
         _journalOptions = journalOptions.Value;
+        _retryOptions = retryOptions.Value;
         _silo = silo.Name;
         _time = time;
         _logger = logger;
+        _circuit = new CircuitBreaker(time);
     }
 
     private string EndpointId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         ApplyConfig(_config.State.Config);
         this.RegisterGrainTimer(FlushStatsAsync, StatsFlushPeriod, StatsFlushPeriod);
-        return Task.CompletedTask;
+        if (_config.State.Config is not null)
+        {
+            await LoadBacklogAsync(cancellationToken);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -78,6 +94,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain
         if (created)
         {
             await GrainFactory.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).AddAsync(EndpointId);
+            await LoadBacklogAsync(CancellationToken.None);
         }
 
         return created;
@@ -99,7 +116,9 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain
     }
 
     public Task<EndpointStatus?> GetStatusAsync() => Task.FromResult(
-        _config.State.Config is null ? null : EndpointStats.ToStatus(EndpointId, _stats.State, _time.GetUtcNow()));
+        _config.State.Config is null
+            ? null
+            : EndpointStats.ToStatus(EndpointId, _stats.State, _time.GetUtcNow(), _circuit.IsOpen, _pending, _parked));
 
     private void ApplyConfig(EndpointConfig? config)
     {
@@ -110,6 +129,8 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain
         }
 
         _redactor = new Redactor(config);
+        _circuit.Policy = config.Retry.Circuit;
+        _quickRetries = QuickRetryPipeline.Create(config.Retry, _circuit, _time);
 
         // Exchanges already running keep the semaphore they acquired and release that one.
         if (_slotCount != config.MaxConcurrency)

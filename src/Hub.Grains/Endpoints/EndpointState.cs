@@ -27,6 +27,9 @@ public sealed class EndpointStatsState
 
     public DateTimeOffset? LastFailureAt { get; set; }
 
+    /// <summary>Since when the endpoint rejects its credentials, or null when they work.</summary>
+    public DateTimeOffset? AuthFailedAt { get; set; }
+
     /// <summary>Exchanges and failures per minute over the recent window, oldest first.</summary>
     public List<MinuteCount> RecentMinutes { get; set; } = [];
 }

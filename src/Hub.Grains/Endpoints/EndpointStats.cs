@@ -43,7 +43,8 @@ public static class EndpointStats
         }
     }
 
-    public static EndpointStatus ToStatus(string endpointId, EndpointStatsState stats, DateTimeOffset now)
+    public static EndpointStatus ToStatus(
+        string endpointId, EndpointStatsState stats, DateTimeOffset now, bool circuitOpen, int pending, int parked)
     {
         var recent = stats.RecentMinutes.Where(m => m.Minute > now - RecentWindow).ToList();
         var exchanges = recent.Sum(m => m.Exchanges);
@@ -52,7 +53,9 @@ public static class EndpointStats
         return new EndpointStatus
         {
             EndpointId = endpointId,
-            Status = Classify(stats, exchanges, failures),
+            Status = stats.AuthFailedAt is not null ? HealthStatus.AuthFailed
+                : circuitOpen ? HealthStatus.CircuitOpen
+                : Classify(stats, exchanges, failures),
             LastExchangeAt = stats.LastExchangeAt,
             LastSuccessAt = stats.LastSuccessAt,
             LastFailureAt = stats.LastFailureAt,
@@ -61,6 +64,8 @@ public static class EndpointStats
             TotalExchanges = stats.TotalExchanges,
             TotalFailures = stats.TotalFailures,
             ConsecutiveFailures = stats.ConsecutiveFailures,
+            Pending = pending,
+            Parked = parked,
         };
     }
 

@@ -3,8 +3,8 @@ using CrmAI.Hub.Contracts;
 namespace CrmAI.Hub.Endpoints;
 
 /// <summary>
-/// One external system, keyed by its endpoint id. It runs exchanges against the system, journals every
-/// attempt and keeps the endpoint's configuration and counters.
+/// One external system, keyed by its endpoint id. It runs exchanges against the system, retries and parks
+/// failed ones, journals every attempt and keeps the endpoint's configuration and counters.
 /// </summary>
 [Alias("hub.IEndpointGrain")]
 public interface IEndpointGrain : IGrainWithStringKey
@@ -22,12 +22,29 @@ public interface IEndpointGrain : IGrainWithStringKey
     Task<bool> DeleteAsync();
 
     /// <summary>
-    /// Runs one exchange and returns once its result is journaled, or null when the endpoint does not exist.
+    /// Submits an exchange. With <see cref="SubmitOptions.Wait"/> it returns once the first attempt and the quick
+    /// retries are over and journaled. Returns null when the endpoint does not exist.
     /// </summary>
-    /// <param name="request">What to send.</param>
-    /// <param name="exchangeId">Id to journal the exchange under; a new one when null.</param>
     [Alias("Execute")]
-    Task<ExchangeResult?> ExecuteAsync(ExchangeRequest request, Guid? exchangeId);
+    Task<ExchangeResult?> ExecuteAsync(ExchangeRequest request, SubmitOptions options);
+
+    /// <summary>
+    /// Replaces the credentials and replays every parked exchange in submission order, in the background.
+    /// Returns the number of parked exchanges, or null when the endpoint does not exist.
+    /// </summary>
+    [Alias("UpdateCredentials")]
+    Task<int?> UpdateCredentialsAsync(EndpointAuth? auth);
+
+    /// <summary>
+    /// Runs a dead-lettered or failed exchange again and returns its new result, or null when the endpoint has no
+    /// such exchange in a replayable state.
+    /// </summary>
+    [Alias("Replay")]
+    Task<ExchangeResult?> ReplayAsync(Guid exchangeId);
+
+    /// <summary>Replays the matching dead-lettered exchanges in the background and returns how many.</summary>
+    [Alias("ReplayDeadLetters")]
+    Task<int> ReplayDeadLettersAsync(DeadLetterFilter filter);
 
     /// <summary>
     /// Journals data the external system pushed and starts forwarding it when the endpoint has a forward

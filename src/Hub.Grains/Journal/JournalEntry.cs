@@ -14,6 +14,8 @@ public sealed record JournalEntry
     /// <summary>Attempt number within the exchange, starting at 1.</summary>
     public required int Attempt { get; init; }
 
+    public AttemptTrigger Trigger { get; init; } = AttemptTrigger.FirstAttempt;
+
     public required string EndpointId { get; init; }
 
     public required Direction Direction { get; init; }

@@ -21,6 +21,7 @@ public static class JournalEntryFactory
             Id = Guid.CreateVersion7(attempt.StartedAt),
             ExchangeId = context.ExchangeId,
             Attempt = context.Attempt,
+            Trigger = context.Trigger,
             EndpointId = context.EndpointId,
             Direction = Direction.Outbound,
             Operation = context.Operation,
@@ -84,4 +85,5 @@ public sealed record AttemptContext(
     string Operation,
     string Method,
     string? CorrelationId,
-    string Silo);
+    string Silo,
+    AttemptTrigger Trigger = AttemptTrigger.FirstAttempt);

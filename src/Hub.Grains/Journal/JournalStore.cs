@@ -19,7 +19,7 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
         "request_content_type, request_body, request_body_bytes, request_body_size, request_body_sha256, " +
         "request_body_truncated, status_code, response_headers, response_content_type, response_body, " +
         "response_body_bytes, response_body_size, response_body_sha256, response_body_truncated, duration_ms, " +
-        "outcome, error, correlation_id, started_at, silo";
+        "outcome, error, correlation_id, started_at, silo, trigger";
 
     public ValueTask<Task> AppendAsync(JournalEntry entry, CancellationToken cancellationToken) =>
         writer.AppendAsync(entry, cancellationToken);
@@ -122,6 +122,7 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
         CorrelationId = NullableString(reader, 26),
         StartedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(27)),
         Silo = reader.GetString(28),
+        Trigger = Enum.Parse<AttemptTrigger>(reader.GetString(29)),
     };
 
     // Reads the six body columns that start at the given ordinal; a null size means no response body.

@@ -1,11 +1,14 @@
 using System.Text.Json.Serialization;
 using CrmAI.Hub.Api;
+using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
+using CrmAI.Hub.Retries;
 using CrmAI.Hub.Silo.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -153,6 +156,8 @@ public sealed partial class HubHost : IAsyncDisposable
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName);
         services.AddSingleton<JournalWriter>();
         services.AddSingleton<IJournal, JournalStore>();
+        services.AddSingleton<IExchangeStore, PostgresExchangeStore>();
+        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
         services.AddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton<OutboundConnector>();
         services.AddSingleton<OutboundSender>();
@@ -188,6 +193,15 @@ public sealed partial class HubHost : IAsyncDisposable
         {
             options.Invariant = "Npgsql";
             options.ConnectionString = connectionString;
+        });
+
+        // Retry reminders may be shorter than Orleans' one-minute default minimum, in tests for example.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<RetryOptions>>((reminders, retries) =>
+        {
+            if (retries.Value.ReminderPeriod < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = retries.Value.ReminderPeriod;
+            }
         });
 
         // JSON without CLR type names, so renaming a class never breaks stored state.

@@ -38,6 +38,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private static readonly string[] ServerSettings =
         ["shared_buffers=128MB", "max_connections=200", "default_toast_compression=lz4"];
 
+    private readonly string _socketDirectory;
     private readonly PostgresTools _tools;
     private readonly FileStream _folderLock;
     private readonly ILogger _logger;
@@ -45,9 +46,11 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private Task? _stopTask;
 
     private LocalPostgres(
-        string dataDirectory, int port, PostgresTools tools, FileStream folderLock, ILogger logger)
+        string dataDirectory, string socketDirectory, int port, PostgresTools tools, FileStream folderLock,
+        ILogger logger)
     {
         DataDirectory = dataDirectory;
+        _socketDirectory = socketDirectory;
         ConnectionString = BuildConnectionString(port, DatabaseName);
         _tools = tools;
         _folderLock = folderLock;
@@ -150,7 +153,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         await InitializeClusterAsync(tools, clusterDirectory, logger, cancellationToken);
         var port = await StartServerAsync(tools, clusterDirectory, logFile, socketDirectory, logger, cancellationToken);
 
-        var server = new LocalPostgres(dataDirectory, port, tools, folderLock, logger);
+        var server = new LocalPostgres(dataDirectory, socketDirectory, port, tools, folderLock, logger);
         try
         {
             await CreateDatabaseAsync(port, cancellationToken);
@@ -175,6 +178,13 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         if (result.ExitCode != 0 && await IsServerRunningAsync(_tools, ClusterDirectory, cancellationToken))
         {
             throw result.ToException("pg_ctl stop", "Stop the server by hand with pg_ctl stop -D " + ClusterDirectory);
+        }
+
+        // A socket folder under /tmp (used for long data paths) would otherwise pile up, one per data folder.
+        if (!_socketDirectory.StartsWith(DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            && Directory.Exists(_socketDirectory))
+        {
+            Directory.Delete(_socketDirectory, recursive: true);
         }
 
         await _folderLock.DisposeAsync();

@@ -1,0 +1,109 @@
+using System.Globalization;
+using CrmAI.Hub.Journal;
+
+namespace CrmAI.Hub.Api.Models;
+
+/// <summary>
+/// Parses query-string parameters, adding an error that names the parameter for each invalid one.
+/// </summary>
+internal static class QueryParsing
+{
+    public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    public static string? Check(string? value, Func<string, bool> isValid, string field, string message, Validation errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (!isValid(value))
+        {
+            errors.Add(field, message);
+        }
+
+        return value;
+    }
+
+    public static T? Enum<T>(string? value, string field, Validation errors)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+        {
+            return parsed;
+        }
+
+        errors.Add(field, $"'{value}' is not one of: {string.Join(", ", System.Enum.GetNames<T>())}.");
+        return null;
+    }
+
+    public static DateTimeOffset? Time(string? value, string field, Validation errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors.Add(field, $"'{value}' is not an ISO 8601 date and time, such as 2026-12-04T15:42:00Z.");
+        return null;
+    }
+
+    public static System.Guid? Guid(string? value, string field, Validation errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (System.Guid.TryParse(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors.Add(field, $"'{value}' is not a UUID.");
+        return null;
+    }
+
+    public static int Limit(string? value, Validation errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return JournalQuery.DefaultLimit;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            && parsed is >= 1 and <= JournalQuery.MaxLimit)
+        {
+            return parsed;
+        }
+
+        errors.Add("limit", $"Must be a whole number from 1 to {JournalQuery.MaxLimit}.");
+        return JournalQuery.DefaultLimit;
+    }
+
+    public static JournalCursor? Cursor(string? value, Validation errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (JournalCursor.TryDecode(value, out var cursor))
+        {
+            return cursor;
+        }
+
+        errors.Add("cursor", "Invalid cursor: pass the nextCursor value of the previous page unchanged.");
+        return null;
+    }
+}

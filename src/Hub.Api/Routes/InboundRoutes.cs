@@ -1,0 +1,57 @@
+using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using CrmAI.Hub.Api.Models;
+
+namespace CrmAI.Hub.Api.Routes;
+
+/// <summary>
+/// Data that external systems push to the hub.
+/// </summary>
+public static class InboundRoutes
+{
+    public const string CorrelationHeader = "X-Correlation-Id";
+
+    public static RouteGroupBuilder MapInboundRoutes(this RouteGroupBuilder api)
+    {
+        api.MapPost("/inbound/{endpointId}", ReceiveAsync).WithTags("Inbound").WithName("ReceiveInbound");
+        return api;
+    }
+
+    private static async Task<Results<Accepted<InboundResult>, ProblemHttpResult>> ReceiveAsync(
+        string endpointId, HttpRequest http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var receivedAt = time.GetUtcNow();
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellationToken);
+        var correlationId = http.Headers[CorrelationHeader].ToString();
+        var request = new InboundRequest
+        {
+            Method = http.Method,
+            Url = http.GetDisplayUrl(),
+            Headers = http.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Body = buffer.ToArray(),
+            ContentType = http.ContentType,
+            CorrelationId = correlationId.Length == 0 ? null : correlationId[..Math.Min(correlationId.Length, ExchangeBody.MaxTextLength)],
+            ReceivedAt = receivedAt,
+        };
+
+        var result = await grains.GetGrain<IEndpointGrain>(endpointId).ReceiveAsync(request);
+        if (result is null)
+        {
+            return RouteChecks.EndpointNotFound(endpointId);
+        }
+
+        var location = result.ForwardExchangeId is { } forwardId ? $"/api/exchanges/{forwardId}" : $"/api/journal/{result.JournalEntryId}";
+        return TypedResults.Accepted(location, result);
+    }
+}

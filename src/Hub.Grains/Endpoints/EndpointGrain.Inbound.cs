@@ -1,0 +1,84 @@
+using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Journal;
+using CrmAI.Hub.Outbound;
+using Microsoft.Extensions.Logging;
+
+namespace CrmAI.Hub.Endpoints;
+
+public sealed partial class EndpointGrain
+{
+    public async Task<InboundResult?> ReceiveAsync(InboundRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_config.State.Config is not { } config || _redactor is not { } redactor)
+        {
+            return null;
+        }
+
+        var correlationId = request.CorrelationId ?? Guid.CreateVersion7(request.ReceivedAt).ToString("N");
+        var context = new AttemptContext(
+            Guid.CreateVersion7(request.ReceivedAt), 1, EndpointId, "inbound", request.Method, correlationId, _silo);
+        var elapsed = (_time.GetUtcNow() - request.ReceivedAt).TotalMilliseconds;
+        var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed);
+        await AppendToJournalAsync(entry);
+
+        if (config.ForwardTo is not { } target)
+        {
+            return new InboundResult(entry.Id, correlationId, null, null);
+        }
+
+        var forwardId = NewId();
+        var forward = new ExchangeRequest
+        {
+            Operation = $"{EndpointId}.forward",
+            Method = target.Method,
+            Path = target.Path,
+            BodyBytes = request.Body,
+            ContentType = request.ContentType,
+            CorrelationId = correlationId,
+        };
+
+        // Stored by the target before this returns, so acknowledged inbound data is never lost; it runs there
+        // in the background with the target's retries.
+        var submitted = await GrainFactory.GetGrain<IEndpointGrain>(target.EndpointId)
+            .ExecuteAsync(forward, new SubmitOptions(forwardId, Wait: false));
+        if (submitted is null)
+        {
+            await JournalMissingTargetAsync(target.EndpointId, forward, forwardId);
+        }
+
+        return new InboundResult(entry.Id, correlationId, forwardId, target.EndpointId);
+    }
+
+    // A forward to an endpoint that does not exist is still journaled, so the data is never silently lost.
+    private async Task JournalMissingTargetAsync(string targetId, ExchangeRequest forward, Guid forwardId)
+    {
+        var now = _time.GetUtcNow();
+        var body = BodyCodec.Decode(forward.BodyBytes ?? [], forward.ContentType, []);
+        var entry = new JournalEntry
+        {
+            Id = Guid.CreateVersion7(now),
+            ExchangeId = forwardId,
+            Attempt = 1,
+            EndpointId = targetId,
+            Direction = Direction.Outbound,
+            Operation = forward.Operation,
+            Method = forward.Method,
+            Url = forward.Path,
+            RequestHeaders = new Dictionary<string, string>(),
+            RequestBody = BodyCodec.ToJournal(body, forward.ContentType, _redactor!, _journalOptions.MaxBodyBytes),
+            DurationMs = 0,
+            Outcome = Outcome.InvalidRequest,
+            Error = $"Forward target endpoint '{targetId}' does not exist; configure it and send the inbound data again",
+            CorrelationId = forward.CorrelationId,
+            StartedAt = now,
+            Silo = _silo,
+        };
+        await AppendToJournalAsync(entry);
+        LogForwardTargetMissing(_logger, EndpointId, targetId, forwardId);
+    }
+
+    [LoggerMessage(EventId = HubEventIds.ForwardFailed, Level = LogLevel.Error,
+        Message = "Inbound data of endpoint {EndpointId} was not forwarded as exchange {ExchangeId}: endpoint {TargetId} does not exist")]
+    private static partial void LogForwardTargetMissing(ILogger logger, string endpointId, string targetId, Guid exchangeId);
+}
