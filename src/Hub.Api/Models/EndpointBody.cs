@@ -1,4 +1,5 @@
 using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Outbound;
 
 namespace CrmAI.Hub.Api.Models;
 
@@ -59,7 +60,7 @@ public sealed record EndpointView(
         config.BaseUrl.ToString(),
         config.Auth is null ? null : AuthView.From(config.Auth),
         config.Timeout.TotalSeconds,
-        config.Headers,
+        config.Headers.ToDictionary(h => h.Key, h => Redactor.IsSecretHeader(h.Key) ? Redactor.Mask : h.Value),
         config.MaxConcurrency,
         config.RedactJsonFields,
         config.ForwardTo,

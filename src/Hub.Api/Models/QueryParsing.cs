@@ -33,9 +33,11 @@ internal static class QueryParsing
             return null;
         }
 
-        if (System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+        // Exact names only: Enum.TryParse would also accept numbers and comma lists such as "Timeout,HttpError".
+        var name = System.Enum.GetNames<T>().FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase));
+        if (name is not null)
         {
-            return parsed;
+            return System.Enum.Parse<T>(name);
         }
 
         errors.Add(field, $"'{value}' is not one of: {string.Join(", ", System.Enum.GetNames<T>())}.");

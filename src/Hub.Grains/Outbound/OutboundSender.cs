@@ -13,6 +13,8 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
 {
     public const string HttpClientName = "outbound";
 
+    public const string CorrelationHeader = "X-Correlation-Id";
+
     /// <summary>Response bytes read before the rest of a response is dropped. 32 MiB.</summary>
     public const int MaxResponseBytes = 32 * 1024 * 1024;
 
@@ -117,6 +119,12 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
                 request.Content.Headers.Remove(name);
                 request.Content.Headers.TryAddWithoutValidation(name, value);
             }
+        }
+
+        // The external system can match the request to its business operation, as the journal does.
+        if (exchange.CorrelationId is { } correlationId && !request.Headers.Contains(CorrelationHeader))
+        {
+            request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
         }
 
         AddAuth(request, config.Auth);

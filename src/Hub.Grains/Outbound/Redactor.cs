@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmAI.Hub.Contracts;
@@ -12,6 +13,10 @@ namespace CrmAI.Hub.Outbound;
 public sealed class Redactor
 {
     public const string Mask = "[redacted]";
+
+    // Keeps non-ASCII text and characters such as '+' readable, so stored bodies stay searchable and literal
+    // secrets can still be found in them.
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly HashSet<string> SecretHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -47,6 +52,10 @@ public sealed class Redactor
             .OrderByDescending(s => s.Length)
             .ToArray();
     }
+
+    /// <summary>Returns true for headers that carry credentials wherever they appear.</summary>
+    public static bool IsSecretHeader(string name) =>
+        SecretHeaders.Contains(name) || SecretQueryParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
 
     public Dictionary<string, string> RedactHeaders(IEnumerable<KeyValuePair<string, string>> headers)
     {
@@ -139,7 +148,7 @@ public sealed class Redactor
             return true;
         }
 
-        redacted = root.ToJsonString();
+        redacted = root.ToJsonString(RelaxedJson);
         return true;
     }
 
@@ -165,9 +174,21 @@ public sealed class Redactor
 
                 break;
             case JsonArray array:
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    changed |= item is not null && RedactNode(item);
+                    if (array[i] is { } item)
+                    {
+                        changed |= RedactNode(item);
+                    }
+                }
+
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                var scrubbed = ScrubSecrets(text);
+                if (scrubbed != text)
+                {
+                    value.ReplaceWith(JsonValue.Create(scrubbed));
+                    changed = true;
                 }
 
                 break;

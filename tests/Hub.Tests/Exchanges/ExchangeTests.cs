@@ -116,7 +116,7 @@ public sealed class ExchangeTests(HubFixture fixture) : IAsyncLifetime
     {
         var id = HubFixture.NewEndpointId("down");
         await _hub.PutEndpointAsync(id, new { baseUrl = _crm.BaseUrl });
-        _crm.Default = Respond.Text(500, "server unavailable");
+        _crm.Default = Respond.Text(422, "order rejected");
 
         for (var i = 0; i < 3; i++)
         {

@@ -21,7 +21,7 @@ public sealed class RestartTests(PostgresServerFixture server) : IAsyncLifetime
         try
         {
             await hub.PutEndpointAsync("crm", new { baseUrl = _crm.BaseUrl, timeoutSeconds = 7, maxConcurrency = 4 });
-            _crm.Enqueue(Respond.Json(200, "{}"), Respond.Text(503, "busy"));
+            _crm.Enqueue(Respond.Json(200, "{}"), Respond.Text(422, "rejected"));
             await hub.ExchangeAsync("crm", new { operation = "o", method = "GET", correlationId = "before-restart" });
             await hub.ExchangeAsync("crm", new { operation = "o", method = "GET", correlationId = "before-restart" });
 

@@ -112,6 +112,8 @@ public sealed class LocalPostgresTests(ITestOutputHelper output) : IAsyncLifetim
         var socketDirectory = (string?)await command.ExecuteScalarAsync(cancellationToken);
         Assert.NotNull(socketDirectory);
         Assert.StartsWith("/tmp/hub-pg-", socketDirectory, StringComparison.Ordinal);
+        await server.StopAsync(cancellationToken);
+        Assert.False(Directory.Exists(socketDirectory));
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
