@@ -13,8 +13,9 @@ public interface IJournal
 
     Task<JournalEntry?> GetAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>Returns a page of entries, newest first, without body contents (sizes and hashes stay).</summary>
     Task<JournalPage> QueryAsync(JournalQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Returns every attempt of an exchange in attempt order.</summary>
+    /// <summary>Returns every attempt of an exchange in attempt order, without body contents.</summary>
     Task<IReadOnlyList<JournalEntry>> GetExchangeAsync(Guid exchangeId, CancellationToken cancellationToken);
 }

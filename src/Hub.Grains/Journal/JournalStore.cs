@@ -21,6 +21,11 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
         "response_body_bytes, response_body_size, response_body_sha256, response_body_truncated, duration_ms, " +
         "outcome, error, correlation_id, started_at, silo, trigger";
 
+    // Lists show no bodies, so they are not read: a page of 500 entries would otherwise carry up to 500 bodies.
+    private static readonly string SummaryColumns = Columns
+        .Replace("request_body, request_body_bytes", "NULL::text, NULL::bytea", StringComparison.Ordinal)
+        .Replace("response_body, response_body_bytes", "NULL::text, NULL::bytea", StringComparison.Ordinal);
+
     public ValueTask<Task> AppendAsync(JournalEntry entry, CancellationToken cancellationToken) =>
         writer.AppendAsync(entry, cancellationToken);
 
@@ -36,7 +41,7 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
     public async Task<IReadOnlyList<JournalEntry>> GetExchangeAsync(Guid exchangeId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM journal_entries WHERE exchange_id = $1 ORDER BY attempt, started_at");
+            $"SELECT {SummaryColumns} FROM journal_entries WHERE exchange_id = $1 ORDER BY attempt, started_at");
         command.Parameters.Add(new NpgsqlParameter { Value = exchangeId, NpgsqlDbType = NpgsqlDbType.Uuid });
 
         return await ReadAllAsync(command, cancellationToken);
@@ -45,7 +50,7 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
     public async Task<JournalPage> QueryAsync(JournalQuery query, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand();
-        var sql = new StringBuilder($"SELECT {Columns} FROM journal_entries WHERE TRUE");
+        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM journal_entries WHERE TRUE");
         AddFilter(sql, command, "endpoint_id =", query.EndpointId, NpgsqlDbType.Text);
         AddFilter(sql, command, "direction =", query.Direction?.ToString(), NpgsqlDbType.Text);
         AddFilter(sql, command, "outcome =", query.Outcome?.ToString(), NpgsqlDbType.Text);
