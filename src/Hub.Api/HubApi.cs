@@ -44,6 +44,8 @@ public static class HubApi
         api.MapInboundRoutes();
         api.MapJournalRoutes();
         api.MapStatusRoutes();
+        api.MapAlertRoutes();
+        api.MapNotificationRoutes();
         return app;
     }
 

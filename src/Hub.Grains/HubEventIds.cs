@@ -13,6 +13,15 @@ public static class HubEventIds
     public const int AuthFailed = 1005;
     public const int RetryWakeUpFailed = 1006;
     public const int ReplayFailed = 1007;
+    public const int HealthPushFailed = 1008;
+
+    // 3000s: alerts
+    public const int IncidentOpened = 3001;
+    public const int IncidentResolved = 3002;
+    public const int NotifyFailed = 3003;
+    public const int AlertCheckFailed = 3004;
+    public const int IncidentsRechecked = 3005;
+    public const int IncidentRecheckFailed = 3006;
 
     // 2000s: journal
     public const int JournalWriteFailed = 2001;

@@ -28,6 +28,48 @@ public sealed record EndpointBody
 
     /// <summary>Quick and durable retries, auth parking, backlog limit and circuit breaker.</summary>
     public RetryBody? Retry { get; init; }
+
+    /// <summary>Status thresholds: <c>expectedActivity</c> (silence), <c>downAfterConsecutiveFailures</c>, …</summary>
+    public HealthBody? Health { get; init; }
+}
+
+/// <summary>
+/// The <c>health</c> member of an endpoint body; members left out take the defaults of <see cref="HealthPolicy"/>.
+/// </summary>
+public sealed record HealthBody(string? ExpectedActivity, int? DownAfterConsecutiveFailures, double? DegradedFailureRate, int? DegradedMinExchanges)
+{
+    internal HealthPolicy ToPolicy(Validation errors)
+    {
+        var defaults = HealthPolicy.Default;
+        if (DownAfterConsecutiveFailures is < 1)
+        {
+            errors.Add("health.downAfterConsecutiveFailures", "Must be at least 1.");
+        }
+
+        if (DegradedFailureRate is <= 0 or > 1)
+        {
+            errors.Add("health.degradedFailureRate", "Must be greater than 0 and at most 1.");
+        }
+
+        if (DegradedMinExchanges is < 1)
+        {
+            errors.Add("health.degradedMinExchanges", "Must be at least 1.");
+        }
+
+        return new HealthPolicy
+        {
+            ExpectedActivity = ExpectedActivity is null
+                ? null
+                : RetryBody.Duration("health.expectedActivity", ExpectedActivity, TimeSpan.Zero, errors, TimeSpan.FromSeconds(1)),
+            DownAfterConsecutiveFailures = DownAfterConsecutiveFailures ?? defaults.DownAfterConsecutiveFailures,
+            DegradedFailureRate = DegradedFailureRate ?? defaults.DegradedFailureRate,
+            DegradedMinExchanges = DegradedMinExchanges ?? defaults.DegradedMinExchanges,
+        };
+    }
+
+    public static HealthBody From(HealthPolicy policy) => new(
+        policy.ExpectedActivity is { } expected ? Durations.Write(expected) : null,
+        policy.DownAfterConsecutiveFailures, policy.DegradedFailureRate, policy.DegradedMinExchanges);
 }
 
 /// <summary>
@@ -53,7 +95,8 @@ public sealed record EndpointView(
     int MaxConcurrency,
     IReadOnlyList<string> RedactJsonFields,
     ForwardTarget? ForwardTo,
-    RetryView Retry)
+    RetryView Retry,
+    HealthBody Health)
 {
     public static EndpointView From(string endpointId, EndpointConfig config) => new(
         endpointId,
@@ -64,7 +107,8 @@ public sealed record EndpointView(
         config.MaxConcurrency,
         config.RedactJsonFields,
         config.ForwardTo,
-        RetryView.From(config.Retry));
+        RetryView.From(config.Retry),
+        HealthBody.From(config.Health));
 }
 
 /// <summary>

@@ -35,6 +35,7 @@ internal static class EndpointBodyMapper
 
         var forward = CheckForward(body.ForwardTo, errors);
         var retry = body.Retry?.ToPolicy(errors) ?? RetryPolicy.Default;
+        var health = body.Health?.ToPolicy(errors) ?? HealthPolicy.Default;
         if (!errors.IsValid || baseUrl is null)
         {
             return null;
@@ -50,6 +51,7 @@ internal static class EndpointBodyMapper
             RedactJsonFields = body.RedactJsonFields ?? [.. EndpointConfig.DefaultRedactJsonFields],
             ForwardTo = forward,
             Retry = retry,
+            Health = health,
         };
     }
 

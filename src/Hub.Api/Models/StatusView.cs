@@ -22,9 +22,12 @@ public sealed record EndpointStatusView(
     long TotalFailures,
     int ConsecutiveFailures,
     int Pending,
-    int Parked)
+    int Parked,
+    int DeadLettered,
+    IReadOnlyList<int> FailuresPerHour)
 {
     public static EndpointStatusView From(EndpointStatus s) => new(
         s.EndpointId, s.Status, s.LastExchangeAt, s.LastSuccessAt, s.LastFailureAt, s.RecentExchanges,
-        s.RecentFailures, s.TotalExchanges, s.TotalFailures, s.ConsecutiveFailures, s.Pending, s.Parked);
+        s.RecentFailures, s.TotalExchanges, s.TotalFailures, s.ConsecutiveFailures, s.Pending, s.Parked,
+        s.DeadLettered, s.FailuresPerHour);
 }

@@ -66,7 +66,8 @@ public static class ExchangeRoutes
     }
 
     private static async Task<IResult> ReplayAsync(
-        string exchangeId, IGrainFactory grains, IExchangeStore store, HttpContext http, CancellationToken cancellationToken)
+        string exchangeId, IGrainFactory grains, IExchangeStore store, IJournal journal, HttpContext http,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(exchangeId, out var id))
         {
@@ -76,7 +77,13 @@ public static class ExchangeRoutes
         var stored = await store.GetAsync(id, cancellationToken);
         if (stored is null)
         {
-            return RouteChecks.NotFound("Stored exchange", exchangeId);
+            // A succeeded exchange keeps its journal entries but no stored row.
+            return (await journal.GetExchangeAsync(id, cancellationToken)).Count == 0
+                ? RouteChecks.NotFound("Exchange", exchangeId)
+                : TypedResults.Problem(
+                    title: "Exchange not replayable",
+                    detail: $"Exchange {id} succeeded; only DeadLettered and Failed exchanges can be replayed.",
+                    statusCode: StatusCodes.Status409Conflict);
         }
 
         if (stored.State is not (StoredState.DeadLettered or StoredState.Failed))

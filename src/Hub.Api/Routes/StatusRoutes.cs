@@ -35,7 +35,7 @@ public static class StatusRoutes
             return HealthStatus.Down;
         }
 
-        if (endpoints.Any(e => e.Status == HealthStatus.Degraded))
+        if (endpoints.Any(e => e.Status is HealthStatus.Degraded or HealthStatus.Silent))
         {
             return HealthStatus.Degraded;
         }

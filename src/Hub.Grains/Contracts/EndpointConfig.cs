@@ -29,5 +29,7 @@ public sealed record EndpointConfig
 
     [Id(7)] public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
+    [Id(8)] public HealthPolicy Health { get; init; } = HealthPolicy.Default;
+
     public static IReadOnlyList<string> DefaultRedactJsonFields { get; } = ["password", "token", "secret", "apiKey"];
 }

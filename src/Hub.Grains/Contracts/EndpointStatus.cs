@@ -31,6 +31,11 @@ public sealed record EndpointStatus
 
     /// <summary>Exchanges waiting for working credentials.</summary>
     [Id(11)] public int Parked { get; init; }
+
+    [Id(12)] public int DeadLettered { get; init; }
+
+    /// <summary>Failures in each of the last 24 hours, oldest first.</summary>
+    [Id(13)] public IReadOnlyList<int> FailuresPerHour { get; init; } = [];
 }
 
 public enum HealthStatus
@@ -50,4 +55,7 @@ public enum HealthStatus
 
     /// <summary>Too many transient failures; the hub pauses calls and probes after a break.</summary>
     CircuitOpen,
+
+    /// <summary>No exchange for longer than the endpoint's expected activity.</summary>
+    Silent,
 }

@@ -14,8 +14,15 @@ public sealed partial class EndpointGrain
 
     // Submissions in flight by idempotency key, so a concurrent duplicate waits for the original's result.
     private readonly Dictionary<string, Task<ExchangeResult>> _keysInFlight = new(StringComparer.Ordinal);
+    // Exchanges whose attempts run now, so a replay, a probe and a due retry never run one exchange twice at once.
+    private readonly HashSet<Guid> _running = [];
     private int _pending;
     private int _parked;
+    private int _deadLettered;
+
+    // Bumped when the credentials change, so an auth failure of an attempt sent with the old ones is not
+    // taken as a verdict on the new ones.
+    private int _credentialsVersion;
 
     public async Task<ExchangeResult?> ExecuteAsync(ExchangeRequest request, SubmitOptions options)
     {
@@ -119,8 +126,20 @@ public sealed partial class EndpointGrain
     private async Task<ExchangeResult> RunAndSettleAsync(
         StoredExchange stored, AttemptTrigger trigger, bool quickRetries, bool persisted)
     {
-        var run = await RunAttemptsAsync(stored, trigger, quickRetries);
-        return await SettleAsync(stored, run, persisted);
+        if (!_running.Add(stored.ExchangeId))
+        {
+            return ToResult(stored, ExchangeStatus.Running, null);
+        }
+
+        try
+        {
+            var run = await RunAttemptsAsync(stored, trigger, quickRetries);
+            return await SettleAsync(stored, run, persisted);
+        }
+        finally
+        {
+            _running.Remove(stored.ExchangeId);
+        }
     }
 
     private async Task RunInBackgroundAsync(StoredExchange stored, AttemptTrigger trigger, bool quickRetries)
@@ -143,6 +162,7 @@ public sealed partial class EndpointGrain
         var redactor = _redactor!;
         var request = WithIdempotencyHeader(stored);
         var attempt = stored.Attempts;
+        var credentialsVersion = _credentialsVersion;
         JournalEntry? lastEntry = null;
         var clock = Stopwatch.StartNew();
         var slots = _slots;
@@ -163,7 +183,7 @@ public sealed partial class EndpointGrain
                 return result;
             }, CancellationToken.None);
 
-            return new AttemptRun(last, lastEntry!, attempt, clock.Elapsed);
+            return new AttemptRun(last, lastEntry!, attempt, clock.Elapsed, credentialsVersion);
         }
         finally
         {
@@ -185,7 +205,7 @@ public sealed partial class EndpointGrain
             LastEntryId = run.Entry.Id,
             NextAttemptAt = null,
         };
-        RecordExchange(failure == FailureClass.None);
+        RecordExchange(run, failure == FailureClass.None);
         if (failure != FailureClass.None)
         {
             LogExchangeFailed(_logger, EndpointId, stored.ExchangeId, run.Last.Outcome, run.Last.StatusCode, run.Entry.Error);
@@ -195,6 +215,10 @@ public sealed partial class EndpointGrain
         {
             case FailureClass.None:
                 return await SucceedAsync(stored, updated, run, persisted);
+            case FailureClass.Auth when run.CredentialsVersion != _credentialsVersion:
+                // Rejected with credentials replaced meanwhile: try again at once with the new ones.
+                var due = updated with { State = StoredState.Pending, NextAttemptAt = _time.GetUtcNow() };
+                return await SaveAndScheduleAsync(due, run, persisted ? stored.State : null);
             case FailureClass.Auth:
                 await MarkAuthFailedAsync();
                 await SaveAsync(updated with { State = StoredState.Parked }, persisted ? stored.State : null);
@@ -237,9 +261,14 @@ public sealed partial class EndpointGrain
         var now = _time.GetUtcNow();
         var deadline = stored.SubmittedAt + policy.MaxAge;
         var retryAfter = AttemptClassifier.RetryAfter(run.Last, now);
-        TimeSpan? delay = retryAfter > policy.MaxQuickRetryAfter
+        TimeSpan? scheduled = policy.Schedule.Count == 0
+            ? null
+            : policy.Schedule[Math.Min(stored.ScheduledRetries, policy.Schedule.Count - 1)];
+
+        // A Retry-After longer than the schedule's next step wins: the system said when it can take the request.
+        var delay = retryAfter > policy.MaxQuickRetryAfter || retryAfter > scheduled && scheduled is not null
             ? retryAfter
-            : policy.Schedule.Count == 0 ? null : policy.Schedule[Math.Min(stored.ScheduledRetries, policy.Schedule.Count - 1)];
+            : scheduled;
         var outOfAttempts = policy.MaxAttempts is { } max && run.Attempts >= max;
         if (delay is null || outOfAttempts || now >= deadline)
         {
@@ -290,14 +319,27 @@ public sealed partial class EndpointGrain
     {
         _pending += (before == StoredState.Pending ? -1 : 0) + (after == StoredState.Pending ? 1 : 0);
         _parked += (before == StoredState.Parked ? -1 : 0) + (after == StoredState.Parked ? 1 : 0);
+        _deadLettered += (before == StoredState.DeadLettered ? -1 : 0) + (after == StoredState.DeadLettered ? 1 : 0);
     }
 
     private bool BacklogFull(EndpointConfig config) => _pending + _parked >= config.Retry.BacklogLimit;
 
-    private void RecordExchange(bool succeeded)
+    private void RecordExchange(AttemptRun run, bool succeeded)
     {
-        EndpointStats.Record(_stats.State, _time.GetUtcNow(), succeeded);
+        var failure = succeeded
+            ? null
+            : new FailureInfo(run.Last.StartedAt, run.Last.Outcome, run.Last.StatusCode, ShortError(run), run.Entry.Id);
+        EndpointStats.Record(_stats.State, new ExchangeSample(_time.GetUtcNow(), run.Last.Duration.TotalMilliseconds, run.Attempts, failure));
         _statsDirty = true;
+        ReportHealthChange();
+    }
+
+    // The error message, or the start of the response body for an HTTP error: "HTTP 500: server unavailable".
+    private static string? ShortError(AttemptRun run)
+    {
+        const int MaxLength = 300;
+        var text = run.Entry.Error ?? run.Entry.ResponseBody?.Text;
+        return text is { Length: > MaxLength } ? text[..MaxLength] + "…" : text;
     }
 
     private static ExchangeRequest WithIdempotencyHeader(StoredExchange stored)
@@ -333,7 +375,8 @@ public sealed partial class EndpointGrain
     private TimeSpan Jitter() => TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * _retryOptions.MaxJitter.TotalMilliseconds);
 
     /// <summary>The attempts of one run: the last result, its journal entry and the attempt count so far.</summary>
-    private sealed record AttemptRun(AttemptResult Last, JournalEntry Entry, int Attempts, TimeSpan Duration);
+    private sealed record AttemptRun(
+        AttemptResult Last, JournalEntry Entry, int Attempts, TimeSpan Duration, int CredentialsVersion);
 
     [LoggerMessage(EventId = HubEventIds.ExchangeFailed, Level = LogLevel.Information,
         Message = "Exchange {ExchangeId} to endpoint {EndpointId} ended {Outcome} (HTTP {StatusCode}): {Error}")]

@@ -19,6 +19,7 @@ public sealed partial class EndpointGrain
 
         _config.State.Config = config with { Auth = auth };
         await _config.WriteStateAsync();
+        _credentialsVersion++;
         ApplyConfig(_config.State.Config);
         _stats.State.AuthFailedAt = null;
         _nextAuthProbeAt = null;
@@ -33,7 +34,7 @@ public sealed partial class EndpointGrain
     {
         var stored = await _store.GetAsync(exchangeId, CancellationToken.None);
         if (_config.State.Config is null || stored is null || stored.EndpointId != EndpointId
-            || stored.State is not (StoredState.DeadLettered or StoredState.Failed))
+            || stored.State is not (StoredState.DeadLettered or StoredState.Failed) || _running.Contains(exchangeId))
         {
             return null;
         }
@@ -54,6 +55,7 @@ public sealed partial class EndpointGrain
             .Where(e => filter.Operation is null || e.Request.Operation == filter.Operation)
             .Where(e => filter.SubmittedFrom is null || e.SubmittedAt >= filter.SubmittedFrom)
             .Where(e => filter.SubmittedTo is null || e.SubmittedAt < filter.SubmittedTo)
+            .Where(e => !_running.Contains(e.ExchangeId))
             .ToList();
 
         // Concurrency stays within maxConcurrency, because every run waits for a slot.
@@ -78,7 +80,10 @@ public sealed partial class EndpointGrain
         {
             while (_stats.State.AuthFailedAt is null && _config.State.Config is not null)
             {
-                var batch = await _store.ListAsync(EndpointId, StoredState.Parked, 100, CancellationToken.None);
+                // An exchange being probed right now settles on its own; the replay takes the others.
+                var batch = (await _store.ListAsync(EndpointId, StoredState.Parked, 100, CancellationToken.None))
+                    .Where(e => !_running.Contains(e.ExchangeId))
+                    .ToList();
                 if (batch.Count == 0)
                 {
                     break;

@@ -28,7 +28,7 @@ public sealed partial class EndpointGrain
 
     private async Task LoadBacklogAsync(CancellationToken cancellationToken)
     {
-        (_pending, _parked) = await _store.CountBacklogAsync(EndpointId, cancellationToken);
+        (_pending, _parked, _deadLettered) = await _store.CountBacklogAsync(EndpointId, cancellationToken);
         if (_stats.State.AuthFailedAt is { } failedAt)
         {
             _nextAuthProbeAt = failedAt + _config.State.Config!.Retry.AuthProbeInterval;
@@ -53,6 +53,7 @@ public sealed partial class EndpointGrain
         _nextAuthProbeAt = now + _config.State.Config!.Retry.AuthProbeInterval;
         LogAuthFailed(_logger, EndpointId, _nextAuthProbeAt.Value);
         await _stats.WriteStateAsync();
+        PushHealthNow();
         await ScheduleWakeUpAsync(_nextAuthProbeAt.Value);
     }
 
@@ -217,7 +218,9 @@ public sealed partial class EndpointGrain
 
         if (next is { } wakeAt)
         {
-            await ScheduleWakeUpAsync(wakeAt);
+            // Something due in the past is held by a running probe; waking again at once would spin.
+            var earliest = _time.GetUtcNow() + TimeSpan.FromMilliseconds(200);
+            await ScheduleWakeUpAsync(wakeAt > earliest ? wakeAt : earliest);
             return;
         }
 

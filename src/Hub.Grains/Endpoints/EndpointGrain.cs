@@ -91,6 +91,13 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
         _config.State.Config = config;
         await _config.WriteStateAsync();
         ApplyConfig(config);
+        if (_stats.State.CreatedAt is null)
+        {
+            _stats.State.CreatedAt = _time.GetUtcNow();
+            await _stats.WriteStateAsync();
+        }
+
+        PushHealthNow();
         if (created)
         {
             await GrainFactory.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).AddAsync(EndpointId);
@@ -116,9 +123,13 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
     }
 
     public Task<EndpointStatus?> GetStatusAsync() => Task.FromResult(
-        _config.State.Config is null
-            ? null
-            : EndpointStats.ToStatus(EndpointId, _stats.State, _time.GetUtcNow(), _circuit.IsOpen, _pending, _parked));
+        _config.State.Config is { } config ? EndpointStats.ToStatus(EndpointId, _stats.State, HealthContextOf(config)) : null);
+
+    public Task<EndpointHealth?> GetHealthAsync() => Task.FromResult(
+        _config.State.Config is { } config ? EndpointStats.ToHealth(EndpointId, _stats.State, HealthContextOf(config)) : null);
+
+    private HealthContext HealthContextOf(EndpointConfig config) =>
+        new(_time.GetUtcNow(), config.Health, _circuit.OpenUntil, _pending, _parked, _deadLettered);
 
     private void ApplyConfig(EndpointConfig? config)
     {
@@ -142,6 +153,11 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
 
     private async Task FlushStatsAsync(CancellationToken cancellationToken)
     {
+        if (_healthDirty)
+        {
+            PushHealthNow();
+        }
+
         if (!_statsDirty || _config.State.Config is null)
         {
             return;

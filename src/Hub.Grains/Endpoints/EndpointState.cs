@@ -11,13 +11,20 @@ public sealed class EndpointConfigState
 }
 
 /// <summary>
-/// Stored counters of an endpoint. They are written in batches, so a crash can lose the last few seconds.
+/// Stored counters and rolling health windows of an endpoint. They are written in batches, so a crash can lose
+/// the last few seconds; their size does not grow with traffic.
 /// </summary>
 public sealed class EndpointStatsState
 {
+    /// <summary>When the endpoint was created, so silence can be told even before its first exchange.</summary>
+    public DateTimeOffset? CreatedAt { get; set; }
+
     public long TotalExchanges { get; set; }
 
     public long TotalFailures { get; set; }
+
+    /// <summary>Exchanges that succeeded after at least one failed attempt.</summary>
+    public long HealedExchanges { get; set; }
 
     public int ConsecutiveFailures { get; set; }
 
@@ -25,13 +32,30 @@ public sealed class EndpointStatsState
 
     public DateTimeOffset? LastSuccessAt { get; set; }
 
-    public DateTimeOffset? LastFailureAt { get; set; }
+    public FailureInfo? LastFailure { get; set; }
 
     /// <summary>Since when the endpoint rejects its credentials, or null when they work.</summary>
     public DateTimeOffset? AuthFailedAt { get; set; }
 
-    /// <summary>Exchanges and failures per minute over the recent window, oldest first.</summary>
-    public List<MinuteCount> RecentMinutes { get; set; } = [];
+    /// <summary>One bucket per minute for the last hour, oldest first.</summary>
+    public List<HealthBucket> Minutes { get; set; } = [];
+
+    /// <summary>One bucket per hour for the last 24 hours, oldest first.</summary>
+    public List<HealthBucket> Hours { get; set; } = [];
 }
 
-public sealed record MinuteCount(DateTimeOffset Minute, int Exchanges, int Failures);
+/// <summary>
+/// Exchanges that ended within one time bucket, with a latency histogram over <see cref="LatencyHistogram"/> bins.
+/// </summary>
+public sealed class HealthBucket
+{
+    public DateTimeOffset Start { get; set; }
+
+    public int Exchanges { get; set; }
+
+    public int Successes { get; set; }
+
+    public Dictionary<string, int> Failures { get; set; } = [];
+
+    public int[] Latency { get; set; } = new int[LatencyHistogram.BinCount];
+}

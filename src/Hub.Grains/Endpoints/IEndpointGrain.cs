@@ -53,6 +53,10 @@ public interface IEndpointGrain : IGrainWithStringKey
     [Alias("Receive")]
     Task<InboundResult?> ReceiveAsync(InboundRequest request);
 
+    /// <summary>Returns the endpoint's health windows and status, or null when the endpoint does not exist.</summary>
+    [Alias("GetHealth")]
+    Task<EndpointHealth?> GetHealthAsync();
+
     /// <summary>Returns the endpoint's recent activity, or null when the endpoint does not exist.</summary>
     [Alias("GetStatus")]
     Task<EndpointStatus?> GetStatusAsync();

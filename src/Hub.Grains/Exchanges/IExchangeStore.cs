@@ -24,8 +24,8 @@ public interface IExchangeStore
     /// <summary>Returns the due time of the earliest pending exchange of an endpoint, or null.</summary>
     Task<DateTimeOffset?> GetNextDueAsync(string endpointId, CancellationToken cancellationToken);
 
-    /// <summary>Counts the pending and the parked exchanges of an endpoint.</summary>
-    Task<(int Pending, int Parked)> CountBacklogAsync(string endpointId, CancellationToken cancellationToken);
+    /// <summary>Counts the pending, the parked and the dead-lettered exchanges of an endpoint.</summary>
+    Task<(int Pending, int Parked, int DeadLettered)> CountBacklogAsync(string endpointId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims an idempotency key for a new exchange. Returns null when the claim succeeded, else the exchange

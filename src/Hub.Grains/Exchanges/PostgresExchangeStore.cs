@@ -93,15 +93,16 @@ public sealed class PostgresExchangeStore(NpgsqlDataSource dataSource) : IExchan
         return value is DateTime due ? new DateTimeOffset(due) : null;
     }
 
-    public async Task<(int Pending, int Parked)> CountBacklogAsync(string endpointId, CancellationToken cancellationToken)
+    public async Task<(int Pending, int Parked, int DeadLettered)> CountBacklogAsync(
+        string endpointId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT count(*) FILTER (WHERE state = 'Pending'), count(*) FILTER (WHERE state = 'Parked') " +
-            "FROM hub_exchanges WHERE endpoint_id = $1 AND state IN ('Pending', 'Parked')");
+            "SELECT count(*) FILTER (WHERE state = 'Pending'), count(*) FILTER (WHERE state = 'Parked'), " +
+            "count(*) FILTER (WHERE state = 'DeadLettered') FROM hub_exchanges WHERE endpoint_id = $1");
         command.Parameters.Add(Parameter(endpointId, NpgsqlDbType.Text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
     }
 
     public async Task<IdempotencyClaim?> ClaimKeyAsync(

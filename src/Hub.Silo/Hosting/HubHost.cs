@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
+using CrmAI.Hub.Alerts;
 using CrmAI.Hub.Api;
 using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
 using CrmAI.Hub.Retries;
 using CrmAI.Hub.Silo.Storage;
+using CrmAI.Hub.Silo.Telegram;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -158,6 +160,10 @@ public sealed partial class HubHost : IAsyncDisposable
         services.AddSingleton<IJournal, JournalStore>();
         services.AddSingleton<IExchangeStore, PostgresExchangeStore>();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName)
+            .Configure<IConfiguration>((alerts, configuration) => alerts.PublicUrl ??= configuration["Hub:PublicUrl"]);
+        services.AddSingleton<IncidentStore>();
+        services.AddHostedService<IncidentRecheckService>();
         services.AddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton<OutboundConnector>();
         services.AddSingleton<OutboundSender>();
@@ -165,6 +171,7 @@ public sealed partial class HubHost : IAsyncDisposable
             .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<OutboundConnector>().CreateHandler())
             .RemoveAllLoggers();
         services.AddHubApi();
+        services.AddHubTelegram(builder.Configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
@@ -195,14 +202,16 @@ public sealed partial class HubHost : IAsyncDisposable
             options.ConnectionString = connectionString;
         });
 
-        // Retry reminders may be shorter than Orleans' one-minute default minimum, in tests for example.
-        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<RetryOptions>>((reminders, retries) =>
-        {
-            if (retries.Value.ReminderPeriod < reminders.MinimumReminderPeriod)
+        // Retry and alert reminders may be shorter than Orleans' one-minute default minimum, in tests for example.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<RetryOptions>, IOptions<AlertOptions>>(
+            (reminders, retries, alerts) =>
             {
-                reminders.MinimumReminderPeriod = retries.Value.ReminderPeriod;
-            }
-        });
+                var shortest = TimeSpan.FromTicks(Math.Min(retries.Value.ReminderPeriod.Ticks, alerts.Value.CheckPeriod.Ticks));
+                if (shortest < reminders.MinimumReminderPeriod)
+                {
+                    reminders.MinimumReminderPeriod = shortest;
+                }
+            });
 
         // JSON without CLR type names, so renaming a class never breaks stored state.
         silo.UseSystemTextJsonGrainStorageSerializer();

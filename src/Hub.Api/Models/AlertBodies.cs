@@ -1,0 +1,81 @@
+using CrmAI.Hub.Alerts;
+
+namespace CrmAI.Hub.Api.Models;
+
+/// <summary>
+/// Alert rules as the API reads and writes them; durations are strings such as <c>"10m"</c>, and a member left
+/// out takes the global default.
+/// </summary>
+public sealed record AlertRulesBody(
+    int? ConsecutiveFailures,
+    double? FailureRatePercent,
+    int? FailureRateMinExchanges,
+    string? SilenceAfter,
+    string? LatencyP95,
+    bool? AuthFailure,
+    bool? DeadLetters,
+    bool? CircuitOpen,
+    string? ReminderInterval,
+    string? RecoveryHold)
+{
+    internal AlertRules ToRules(string prefix, Validation errors)
+    {
+        if (ConsecutiveFailures is < 1)
+        {
+            errors.Add($"{prefix}.consecutiveFailures", "Must be at least 1.");
+        }
+
+        if (FailureRatePercent is <= 0 or > 100)
+        {
+            errors.Add($"{prefix}.failureRatePercent", "Must be greater than 0 and at most 100.");
+        }
+
+        if (FailureRateMinExchanges is < 1)
+        {
+            errors.Add($"{prefix}.failureRateMinExchanges", "Must be at least 1.");
+        }
+
+        return new AlertRules
+        {
+            ConsecutiveFailures = ConsecutiveFailures,
+            FailureRatePercent = FailureRatePercent,
+            FailureRateMinExchanges = FailureRateMinExchanges,
+            SilenceAfter = Optional($"{prefix}.silenceAfter", SilenceAfter, TimeSpan.FromSeconds(1), errors),
+            LatencyP95 = Optional($"{prefix}.latencyP95", LatencyP95, TimeSpan.FromMilliseconds(1), errors),
+            AuthFailure = AuthFailure,
+            DeadLetters = DeadLetters,
+            CircuitOpen = CircuitOpen,
+            ReminderInterval = Optional($"{prefix}.reminderInterval", ReminderInterval, TimeSpan.FromSeconds(1), errors),
+            RecoveryHold = Optional($"{prefix}.recoveryHold", RecoveryHold, TimeSpan.Zero, errors),
+        };
+    }
+
+    public static AlertRulesBody From(AlertRules rules) => new(
+        rules.ConsecutiveFailures,
+        rules.FailureRatePercent,
+        rules.FailureRateMinExchanges,
+        Write(rules.SilenceAfter),
+        Write(rules.LatencyP95),
+        rules.AuthFailure,
+        rules.DeadLetters,
+        rules.CircuitOpen,
+        Write(rules.ReminderInterval),
+        Write(rules.RecoveryHold));
+
+    private static TimeSpan? Optional(string field, string? text, TimeSpan minimum, Validation errors) =>
+        text is null ? null : RetryBody.Duration(field, text, TimeSpan.Zero, errors, minimum);
+
+    private static string? Write(TimeSpan? duration) => duration is { } value ? Durations.Write(value) : null;
+}
+
+/// <summary>
+/// The body of <c>PUT /api/alert-rules</c> and the result of <c>GET</c>: global defaults and per-endpoint overrides.
+/// </summary>
+public sealed record AlertRuleSetBody(AlertRulesBody? Defaults, Dictionary<string, AlertRulesBody>? Endpoints);
+
+/// <summary>
+/// The body of <c>POST /api/endpoints/{endpointId}/mute</c>: a duration such as <c>"1h"</c>, or <c>"0s"</c> to unmute.
+/// </summary>
+public sealed record MuteBody(string? Duration);
+
+public sealed record MuteView(string EndpointId, DateTimeOffset? MutedUntil);

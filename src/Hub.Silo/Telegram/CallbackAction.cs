@@ -1,0 +1,7 @@
+namespace CrmAI.Hub.Silo.Telegram;
+
+public enum CallbackAction
+{
+    Acknowledge,
+    Mute,
+}
