@@ -3,14 +3,6 @@ using CrmAI.Hub.Benchmarks;
 using CrmAI.Hub.Silo.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Storage cost of enqueuing one pending 10 KiB exchange on an endpoint that already has 0 or 10,000 pending:
-// the hub's row per exchange against the rejected design of one state blob rewritten on every change.
-const int BodyChars = 10 * 1024;
-const int WarmUps = 3;
-const int Samples = 50;
-const string EndpointId = "bench-endpoint";
-int[] backlogs = [0, 10_000];
-
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, press) =>
 {
@@ -18,6 +10,21 @@ Console.CancelKeyPress += (_, press) =>
     press.Cancel = true;
     stop.Cancel();
 };
+
+// "alerts": latency from a threshold-crossing exchange to its Telegram message; otherwise the enqueue benchmark.
+if (args is ["alerts", ..])
+{
+    await AlertLatencyBenchmark.RunAsync(stop.Token);
+    return;
+}
+
+// Storage cost of enqueuing one pending 10 KiB exchange on an endpoint that already has 0 or 10,000 pending:
+// the hub's row per exchange against the rejected design of one state blob rewritten on every change.
+const int BodyChars = 10 * 1024;
+const int WarmUps = 3;
+const int Samples = 50;
+const string EndpointId = "bench-endpoint";
+int[] backlogs = [0, 10_000];
 
 var total = Stopwatch.StartNew();
 await using var database = await BenchDatabase.OpenAsync(stop.Token);

@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmAI.Hub.Api;
@@ -19,7 +17,7 @@ public static class HubApi
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<HubExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
         services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -34,7 +32,8 @@ public static class HubApi
     public static WebApplication UseHubApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages(WriteStatusProblemAsync);
+        app.UseStatusCodePages(StatusProblems.WriteAsync);
+        app.UseDashboard();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi();
 
@@ -47,15 +46,5 @@ public static class HubApi
         api.MapAlertRoutes();
         api.MapNotificationRoutes();
         return app;
-    }
-
-    // Kestrel rejects an oversized body before any endpoint runs; the status page still names the fix.
-    private static Task WriteStatusProblemAsync(StatusCodeContext context)
-    {
-        var http = context.HttpContext;
-        return http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? Problems.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                "The request body exceeds the hub's limit; send a smaller body.")
-            : Problems.WriteAsync(http, http.Response.StatusCode, ReasonPhrases.GetReasonPhrase(http.Response.StatusCode), "");
     }
 }

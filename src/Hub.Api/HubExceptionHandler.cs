@@ -1,7 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace CrmAI.Hub.Api;
 
@@ -20,6 +25,17 @@ public sealed partial class HubExceptionHandler(ILogger<HubExceptionHandler> log
             return true;
         }
 
+        if (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+        {
+            // A silo of the cluster died or stops; the grain moves to another silo within seconds.
+            LogFailover(logger, context.Request.Method, context.Request.Path, exception);
+            context.Response.Headers.RetryAfter = "1";
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Hub failing over",
+                "A hub silo became unavailable while handling the request. Send it again; with the same Idempotency-Key " +
+                "an exchange never runs twice.");
+            return true;
+        }
+
         LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
         await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal error",
             $"The hub failed to process the request; the hub's log has the details (trace id {context.TraceIdentifier}).");
@@ -28,27 +44,43 @@ public sealed partial class HubExceptionHandler(ILogger<HubExceptionHandler> log
 
     private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException bad)
     {
-        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        // The exception handler middleware clears the request's endpoint, but its feature keeps the failed one.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        switch (bad.StatusCode)
         {
-            return Problems.WriteAsync(context, bad.StatusCode, "Request body too large",
-                "The request body exceeds the hub's limit; send a smaller body.");
+            case StatusCodes.Status413PayloadTooLarge:
+                return Problems.WriteAsync(context, bad.StatusCode, "Request body too large",
+                    "The request body exceeds the hub's limit; send a smaller body.");
+            case StatusCodes.Status415UnsupportedMediaType:
+                return Problems.WriteAsync(context, bad.StatusCode, "Unsupported media type", StatusProblems.JsonContentTypeHint);
         }
 
         if (bad.InnerException is JsonException json)
         {
-            var field = string.IsNullOrEmpty(json.Path) ? "body" : json.Path.TrimStart('$', '.');
-            var message = json.Message.Contains("could not be converted", StringComparison.Ordinal)
-                ? $"The value at '{json.Path}' has the wrong type; /openapi/v1.json describes the expected one."
-                : $"Invalid JSON at '{json.Path ?? "$"}': {FirstLine(json.Message)}";
+            var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            var (field, message) = JsonBodyErrors.Describe(json, bodyType, options);
             return Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid request body",
-                message, new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] });
+                message, new Dictionary<string, string[]> { [field] = [message] });
         }
 
-        return Problems.WriteAsync(context, bad.StatusCode, "Bad request", FirstLine(bad.Message));
+        // Minimal APIs raise a 400 without an inner exception when a required JSON body is empty or null.
+        if (bad.StatusCode == StatusCodes.Status400BadRequest && bad.InnerException is null && bodyType is not null)
+        {
+            var message = RequestBodies.MissingMessage(bodyType);
+            return Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Request body missing",
+                message, new Dictionary<string, string[]> { ["body"] = [message] });
+        }
+
+        // The framework's own text names parameters by their .NET types, so only the Debug log of ASP.NET Core shows it.
+        return Problems.WriteAsync(context, bad.StatusCode, "Bad request",
+            "The hub could not read the request: check the route, its query parameters, headers and body against " +
+            "/openapi/v1.json.");
     }
 
-    // JSON exception messages append "Path: … | LineNumber: …"; the path is reported on its own.
-    private static string FirstLine(string message) => message.Split(" Path:", 2)[0].Trim();
+    [LoggerMessage(EventId = HubEventIds.FailoverError, Level = LogLevel.Warning,
+        Message = "{Method} {Path} failed because a silo became unavailable; answered 503")]
+    private static partial void LogFailover(ILogger logger, string method, string path, Exception error);
 
     [LoggerMessage(EventId = HubEventIds.UnhandledError, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception error);

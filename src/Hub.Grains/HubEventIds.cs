@@ -14,6 +14,8 @@ public static class HubEventIds
     public const int RetryWakeUpFailed = 1006;
     public const int ReplayFailed = 1007;
     public const int HealthPushFailed = 1008;
+    public const int CircuitOpened = 1009;
+    public const int CircuitClosed = 1010;
 
     // 3000s: alerts
     public const int IncidentOpened = 3001;
@@ -39,4 +41,5 @@ public static class HubEventIds
     public const int LocalPostgresStarted = 4006;
     public const int LocalPostgresStopped = 4007;
     public const int UnhandledError = 4008;
+    public const int FailoverError = 4010;
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using CrmAI.Hub.Alerts;
 
 namespace CrmAI.Hub.Api.Models;
@@ -6,17 +8,18 @@ namespace CrmAI.Hub.Api.Models;
 /// Alert rules as the API reads and writes them; durations are strings such as <c>"10m"</c>, and a member left
 /// out takes the global default.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AlertRulesBody(
-    int? ConsecutiveFailures,
-    double? FailureRatePercent,
-    int? FailureRateMinExchanges,
-    string? SilenceAfter,
-    string? LatencyP95,
-    bool? AuthFailure,
-    bool? DeadLetters,
-    bool? CircuitOpen,
-    string? ReminderInterval,
-    string? RecoveryHold)
+    int? ConsecutiveFailures = null,
+    double? FailureRatePercent = null,
+    int? FailureRateMinExchanges = null,
+    string? SilenceAfter = null,
+    string? LatencyP95 = null,
+    bool? AuthFailure = null,
+    bool? DeadLetters = null,
+    bool? CircuitOpen = null,
+    string? ReminderInterval = null,
+    string? RecoveryHold = null)
 {
     internal AlertRules ToRules(string prefix, Validation errors)
     {
@@ -71,11 +74,13 @@ public sealed record AlertRulesBody(
 /// <summary>
 /// The body of <c>PUT /api/alert-rules</c> and the result of <c>GET</c>: global defaults and per-endpoint overrides.
 /// </summary>
-public sealed record AlertRuleSetBody(AlertRulesBody? Defaults, Dictionary<string, AlertRulesBody>? Endpoints);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record AlertRuleSetBody(AlertRulesBody? Defaults = null, Dictionary<string, AlertRulesBody>? Endpoints = null);
 
 /// <summary>
 /// The body of <c>POST /api/endpoints/{endpointId}/mute</c>: a duration such as <c>"1h"</c>, or <c>"0s"</c> to unmute.
 /// </summary>
-public sealed record MuteBody(string? Duration);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record MuteBody([property: Required] string? Duration = null);
 
 public sealed record MuteView(string EndpointId, DateTimeOffset? MutedUntil);

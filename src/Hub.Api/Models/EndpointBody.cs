@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Outbound;
 
@@ -6,9 +8,11 @@ namespace CrmAI.Hub.Api.Models;
 /// <summary>
 /// The JSON body of <c>PUT /api/endpoints/{endpointId}</c>.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EndpointBody
 {
     /// <summary>Absolute http or https URL of the external system.</summary>
+    [Required]
     public string? BaseUrl { get; init; }
 
     public AuthBody? Auth { get; init; }
@@ -36,7 +40,12 @@ public sealed record EndpointBody
 /// <summary>
 /// The <c>health</c> member of an endpoint body; members left out take the defaults of <see cref="HealthPolicy"/>.
 /// </summary>
-public sealed record HealthBody(string? ExpectedActivity, int? DownAfterConsecutiveFailures, double? DegradedFailureRate, int? DegradedMinExchanges)
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record HealthBody(
+    string? ExpectedActivity = null,
+    int? DownAfterConsecutiveFailures = null,
+    double? DegradedFailureRate = null,
+    int? DegradedMinExchanges = null)
 {
     internal HealthPolicy ToPolicy(Validation errors)
     {
@@ -76,12 +85,20 @@ public sealed record HealthBody(string? ExpectedActivity, int? DownAfterConsecut
 /// Credentials: <c>{"type":"bearer","token"}</c>, <c>{"type":"basic","username","password"}</c> or
 /// <c>{"type":"header","name","value"}</c>.
 /// </summary>
-public sealed record AuthBody(string? Type, string? Token, string? Username, string? Password, string? Name, string? Value);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record AuthBody(
+    [property: Required] string? Type = null,
+    string? Token = null,
+    string? Username = null,
+    string? Password = null,
+    string? Name = null,
+    string? Value = null);
 
 /// <summary>
 /// Where inbound data is delivered: an endpoint, and the method and path of the outbound request.
 /// </summary>
-public sealed record ForwardBody(string? EndpointId, string? Method, string? Path);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ForwardBody([property: Required] string? EndpointId = null, string? Method = null, string? Path = null);
 
 /// <summary>
 /// An endpoint's configuration as the API shows it: secrets are never included.

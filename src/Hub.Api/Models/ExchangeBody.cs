@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Outbound;
 
@@ -7,13 +9,17 @@ namespace CrmAI.Hub.Api.Models;
 /// <summary>
 /// The JSON body of <c>POST /api/endpoints/{endpointId}/exchanges</c>.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ExchangeBody
 {
     public const int MaxTextLength = 200;
 
     /// <summary>What the exchange does, for people reading the journal, such as <c>orders.create</c>.</summary>
+    [Required]
     public string? Operation { get; init; }
 
+    /// <summary>HTTP method token of the outbound request, such as <c>GET</c> or <c>POST</c>.</summary>
+    [Required]
     public string? Method { get; init; }
 
     /// <summary>Path relative to the endpoint's base URL.</summary>
@@ -35,9 +41,14 @@ public sealed record ExchangeBody
             errors.Add("operation", $"Required: a name of at most {MaxTextLength} characters, such as 'orders.create'.");
         }
 
-        if (!Validation.IsToken(Method))
+        if (string.IsNullOrEmpty(Method))
         {
             errors.Add("method", "Required: an HTTP method such as GET or POST.");
+        }
+        else if (!Validation.IsToken(Method))
+        {
+            errors.Add("method", $"'{(Method.Length > 40 ? Method[..40] + "…" : Method)}' is not an HTTP method: use a method token such as GET or POST, " +
+                "without spaces.");
         }
 
         if (ExchangeUrl.Validate(Path ?? "") is { } problem)

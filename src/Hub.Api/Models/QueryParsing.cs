@@ -8,6 +8,11 @@ namespace CrmAI.Hub.Api.Models;
 /// </summary>
 internal static class QueryParsing
 {
+    /// <summary>OpenAPI description of the <c>from</c> and <c>to</c> parameters.</summary>
+    public const string TimeDescription =
+        "ISO 8601 date and time, such as 2026-12-04T15:42:00Z or 2026-12-04T18:42:00+03:00. A value without a time " +
+        "zone is read as UTC, and a date alone as midnight UTC.";
+
     public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public static string? Check(string? value, Func<string, bool> isValid, string field, string message, Validation errors)
@@ -58,6 +63,17 @@ internal static class QueryParsing
 
         errors.Add(field, $"'{value}' is not an ISO 8601 date and time, such as 2026-12-04T15:42:00Z.");
         return null;
+    }
+
+    /// <summary>Adds an error to both parameters unless <paramref name="from"/> is earlier than the exclusive <paramref name="to"/>.</summary>
+    public static void CheckRange(DateTimeOffset? from, DateTimeOffset? to, Validation errors)
+    {
+        if (from is { } start && to is { } end && start >= end)
+        {
+            var message = $"from ({start:O}) must be earlier than to ({end:O}), which is exclusive: swap them or widen the range.";
+            errors.Add("from", message);
+            errors.Add("to", message);
+        }
     }
 
     public static System.Guid? Guid(string? value, string field, Validation errors)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CrmAI.Hub.Contracts;
 
 namespace CrmAI.Hub.Api.Models;
@@ -6,6 +7,7 @@ namespace CrmAI.Hub.Api.Models;
 /// The <c>retry</c> member of an endpoint body; durations are strings such as <c>"30s"</c> or <c>"1h"</c>, and
 /// every member is optional, with the defaults of <see cref="RetryPolicy"/>.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RetryBody
 {
     public int? Immediate { get; init; }
@@ -106,8 +108,9 @@ public sealed record RetryBody
 /// <summary>
 /// The <c>retry.circuit</c> member of an endpoint body.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CircuitBody(
-    int? ConsecutiveFailures, double? FailureRatio, int? MinimumThroughput, string? Window, string? BreakDuration)
+    int? ConsecutiveFailures = null, double? FailureRatio = null, int? MinimumThroughput = null, string? Window = null, string? BreakDuration = null)
 {
     internal CircuitPolicy ToPolicy(Validation errors)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CrmAI.Hub.Alerts;
 using CrmAI.Hub.Api.Models;
 using CrmAI.Hub.Contracts;
@@ -17,12 +18,44 @@ public static class AlertRoutes
 {
     public static RouteGroupBuilder MapAlertRoutes(this RouteGroupBuilder api)
     {
-        api.MapGet("/endpoints/{endpointId}/health", GetHealthAsync).WithTags("Health").WithName("GetEndpointHealth");
-        api.MapPost("/endpoints/{endpointId}/mute", MuteAsync).WithTags("Alerts").WithName("MuteEndpoint");
-        api.MapGet("/alert-rules", GetRulesAsync).WithTags("Alerts").WithName("GetAlertRules");
-        api.MapPut("/alert-rules", PutRulesAsync).WithTags("Alerts").WithName("PutAlertRules");
-        api.MapGet("/incidents", ListIncidentsAsync).WithTags("Alerts").WithName("ListIncidents");
-        api.MapPost("/incidents/{incidentId}/ack", AcknowledgeAsync).WithTags("Alerts").WithName("AcknowledgeIncident");
+        api.MapGet("/endpoints/{endpointId}/health", GetHealthAsync)
+            .WithTags("Health")
+            .WithName("GetEndpointHealth")
+            .WithSummary("Read an endpoint's health: status and the 5 min, 1 h and 24 h windows")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
+        api.MapPost("/endpoints/{endpointId}/mute", MuteAsync)
+            .WithTags("Alerts")
+            .WithName("MuteEndpoint")
+            .WithSummary("Mute an endpoint's alerts for a duration, or unmute it with 0s")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RejectUnknownQuery();
+        api.MapGet("/alert-rules", GetRulesAsync)
+            .WithTags("Alerts")
+            .WithName("GetAlertRules")
+            .WithSummary("Read the global alert rules and the per-endpoint overrides")
+            .RejectUnknownQuery();
+        api.MapPut("/alert-rules", PutRulesAsync)
+            .WithTags("Alerts")
+            .WithName("PutAlertRules")
+            .WithSummary("Replace the global alert rules and the per-endpoint overrides")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RejectUnknownQuery();
+        api.MapGet("/incidents", ListIncidentsAsync)
+            .WithTags("Alerts")
+            .WithName("ListIncidents")
+            .WithSummary("List incidents, newest first")
+            .RejectUnknownQuery();
+        api.MapPost("/incidents/{incidentId}/ack", AcknowledgeAsync)
+            .WithTags("Alerts")
+            .WithName("AcknowledgeIncident")
+            .WithSummary("Acknowledge an open incident, which stops its reminders")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RejectUnknownQuery();
         return api;
     }
 
@@ -93,13 +126,20 @@ public static class AlertRoutes
         }
 
         await grains.GetGrain<IAlertRulesGrain>(IAlertRulesGrain.Key).SetAsync(new AlertRuleSet(defaults, endpoints));
+
+        // New rules apply at once, also to endpoints without traffic (a new silence rule, say).
+        var ids = await grains.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).ListAsync();
+        await Task.WhenAll(ids.Select(id => grains.GetGrain<IAlertGrain>(id).RecheckAsync()));
         return TypedResults.Ok(new AlertRuleSetBody(
             AlertRulesBody.From(defaults.Over(AlertRules.Default)),
             endpoints.ToDictionary(e => e.Key, e => AlertRulesBody.From(e.Value))));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<Incident>>, ValidationProblem>> ListIncidentsAsync(
-        string? state, string? limit, IncidentStore incidents, CancellationToken cancellationToken)
+        [Description("open for open incidents only, all (the default) for every incident.")] string? state,
+        [Description("Page size, 1 to 500. Default 50.")] string? limit,
+        IncidentStore incidents,
+        CancellationToken cancellationToken)
     {
         var errors = new Validation();
         var count = QueryParsing.Limit(limit, errors);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CrmAI.Hub.Api.Models;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Endpoints;
@@ -17,13 +18,48 @@ public static class EndpointRoutes
     public static RouteGroupBuilder MapEndpointRoutes(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/endpoints").WithTags("Endpoints");
-        group.MapGet("/", ListAsync).WithName("ListEndpoints");
-        group.MapGet("/{endpointId}", GetAsync).WithName("GetEndpoint");
-        group.MapPut("/{endpointId}", PutAsync).WithName("PutEndpoint");
-        group.MapDelete("/{endpointId}", DeleteAsync).WithName("DeleteEndpoint");
-        group.MapPut("/{endpointId}/credentials", PutCredentialsAsync).WithName("PutCredentials");
-        group.MapGet("/{endpointId}/dead-letters", ListDeadLettersAsync).WithName("ListDeadLetters");
-        group.MapPost("/{endpointId}/dead-letters/replay", ReplayDeadLettersAsync).WithName("ReplayDeadLetters");
+        group.MapGet("/", ListAsync)
+            .WithName("ListEndpoints")
+            .WithSummary("List every configured endpoint, secrets masked")
+            .RejectUnknownQuery();
+        group.MapGet("/{endpointId}", GetAsync)
+            .WithName("GetEndpoint")
+            .WithSummary("Read one endpoint's configuration, secrets masked")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
+        group.MapPut("/{endpointId}", PutAsync)
+            .WithName("PutEndpoint")
+            .WithSummary("Create or replace an endpoint: 201 when created, 200 when replaced")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RejectUnknownQuery();
+        group.MapDelete("/{endpointId}", DeleteAsync)
+            .WithName("DeleteEndpoint")
+            .WithSummary("Delete an endpoint")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
+        group.MapPut("/{endpointId}/credentials", PutCredentialsAsync)
+            .WithName("PutCredentials")
+            .WithSummary("Replace the credentials and replay the exchanges parked on an auth failure")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RejectUnknownQuery();
+        group.MapGet("/{endpointId}/dead-letters", ListDeadLettersAsync)
+            .WithName("ListDeadLetters")
+            .WithSummary("List the exchanges whose retries ran out")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
+        group.MapPost("/{endpointId}/dead-letters/replay", ReplayDeadLettersAsync)
+            .WithName("ReplayDeadLetters")
+            .WithSummary("Replay all dead letters of an endpoint, or those matching the filter")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
         return group;
     }
 
@@ -47,7 +83,11 @@ public static class EndpointRoutes
     }
 
     private static async Task<Results<Ok<DeadLetterView[]>, ProblemHttpResult, ValidationProblem>> ListDeadLettersAsync(
-        string endpointId, string? limit, IGrainFactory grains, IExchangeStore store, CancellationToken cancellationToken)
+        string endpointId,
+        [Description("Page size, 1 to 500. Default 50.")] string? limit,
+        IGrainFactory grains,
+        IExchangeStore store,
+        CancellationToken cancellationToken)
     {
         if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
         {
@@ -73,7 +113,11 @@ public static class EndpointRoutes
     }
 
     private static async Task<Results<Accepted<ReplayStarted>, ProblemHttpResult, ValidationProblem>> ReplayDeadLettersAsync(
-        string endpointId, string? operation, string? from, string? to, IGrainFactory grains)
+        string endpointId,
+        [Description("Operation name, exact match.")] string? operation,
+        [Description("Start of the submission time range, inclusive. " + QueryParsing.TimeDescription)] string? from,
+        [Description("End of the submission time range, exclusive. " + QueryParsing.TimeDescription)] string? to,
+        IGrainFactory grains)
     {
         if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
         {
@@ -85,6 +129,7 @@ public static class EndpointRoutes
             string.IsNullOrEmpty(operation) ? null : operation,
             QueryParsing.Time(from, "from", errors),
             QueryParsing.Time(to, "to", errors));
+        QueryParsing.CheckRange(filter.SubmittedFrom, filter.SubmittedTo, errors);
         if (!errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid dead-letter filter");

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CrmAI.Hub.Api.Models;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Endpoints;
@@ -23,17 +24,48 @@ public static class ExchangeRoutes
 
     public static RouteGroupBuilder MapExchangeRoutes(this RouteGroupBuilder api)
     {
-        api.MapPost("/endpoints/{endpointId}/exchanges", ExecuteAsync).WithTags("Exchanges").WithName("RunExchange");
-        api.MapGet("/exchanges/{exchangeId}", GetAsync).WithTags("Exchanges").WithName("GetExchange");
-        api.MapPost("/exchanges/{exchangeId}/replay", ReplayAsync).WithTags("Exchanges").WithName("ReplayExchange");
+        api.MapPost("/endpoints/{endpointId}/exchanges", ExecuteAsync)
+            .WithTags("Exchanges")
+            .WithName("RunExchange")
+            .WithSummary("Run an exchange: 200 when it is over, 202 with a Location while it waits")
+            .Produces<ExchangeResultView>(StatusCodes.Status200OK)
+            .Produces<ExchangeResultView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RejectUnknownQuery();
+        api.MapGet("/exchanges/{exchangeId}", GetAsync)
+            .WithTags("Exchanges")
+            .WithName("GetExchange")
+            .WithSummary("Read an exchange, its status and all its attempts")
+            .Produces<ExchangeDetailView>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
+        api.MapPost("/exchanges/{exchangeId}/replay", ReplayAsync)
+            .WithTags("Exchanges")
+            .WithName("ReplayExchange")
+            .WithSummary("Run a dead-lettered or failed exchange again")
+            .Produces<ExchangeResultView>(StatusCodes.Status200OK)
+            .Produces<ExchangeResultView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RejectUnknownQuery();
         return api;
     }
 
     private static async Task<IResult> ExecuteAsync(
         string endpointId,
         ExchangeBody body,
+        [Description("false stores the exchange and returns 202 at once; true (the default) waits for the result.")]
         string? wait,
-        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyHeader)]
+        [Description("1 to 200 printable characters; a repeat with the same key returns the original exchange.")]
+        string? idempotencyKey,
         IGrainFactory grains,
         HttpContext http)
     {
@@ -50,10 +82,7 @@ public static class ExchangeRoutes
             errors.Add("wait", "Must be 'true' or 'false'.");
         }
 
-        if (idempotencyKey is { Length: 0 or > ExchangeBody.MaxTextLength } || idempotencyKey?.Any(char.IsControl) == true)
-        {
-            errors.Add(IdempotencyHeader, $"Must be 1 to {ExchangeBody.MaxTextLength} printable characters.");
-        }
+        CheckIdempotencyKey(http.Request, idempotencyKey, errors);
 
         if (request is null || !errors.IsValid)
         {
@@ -151,11 +180,32 @@ public static class ExchangeRoutes
                     title: "Backlog full",
                     detail: $"{result.Error}. Nothing was stored; send the exchange again after the Retry-After delay.",
                     statusCode: StatusCodes.Status503ServiceUnavailable);
+            case ExchangeStatus.KeyConflict:
+                return TypedResults.Problem(
+                    title: "Idempotency key reused",
+                    detail: $"{result.Error}. Nothing was sent; use a new Idempotency-Key for a new request.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    extensions: new Dictionary<string, object?> { ["exchangeId"] = result.ExchangeId });
             case ExchangeStatus.Pending or ExchangeStatus.RetryScheduled or ExchangeStatus.Parked or ExchangeStatus.Running:
                 return TypedResults.Accepted(location, view);
             default:
                 http.Response.Headers.Location = location;
                 return TypedResults.Ok(view);
+        }
+    }
+
+    // An empty header reaches the handler as null or as "", depending on the client, so the raw headers decide.
+    private static void CheckIdempotencyKey(HttpRequest request, string? key, Validation errors)
+    {
+        if (request.Headers.TryGetValue(IdempotencyHeader, out var values) && string.IsNullOrWhiteSpace(values.ToString()))
+        {
+            errors.Add(IdempotencyHeader, $"The {IdempotencyHeader} header is empty: send 1 to {ExchangeBody.MaxTextLength} " +
+                "printable characters, or leave the header out.");
+        }
+        else if (key is { Length: > ExchangeBody.MaxTextLength } || key?.Any(char.IsControl) == true)
+        {
+            errors.Add(IdempotencyHeader, $"The {IdempotencyHeader} header must be 1 to {ExchangeBody.MaxTextLength} " +
+                "printable characters.");
         }
     }
 

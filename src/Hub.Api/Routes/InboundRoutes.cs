@@ -18,7 +18,14 @@ public static class InboundRoutes
 
     public static RouteGroupBuilder MapInboundRoutes(this RouteGroupBuilder api)
     {
-        api.MapPost("/inbound/{endpointId}", ReceiveAsync).WithTags("Inbound").WithName("ReceiveInbound");
+        // Any query string is accepted and journaled, because external systems put their own parameters there.
+        api.MapPost("/inbound/{endpointId}", ReceiveAsync)
+            .WithTags("Inbound")
+            .WithName("ReceiveInbound")
+            .WithSummary("Receive data that an external system pushes; journaled, and forwarded when configured")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return api;
     }
 

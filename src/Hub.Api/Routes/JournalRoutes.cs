@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CrmAI.Hub.Api.Models;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Journal;
@@ -16,14 +17,30 @@ public static class JournalRoutes
     public static RouteGroupBuilder MapJournalRoutes(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/journal").WithTags("Journal");
-        group.MapGet("/", QueryAsync).WithName("QueryJournal");
-        group.MapGet("/{entryId}", GetAsync).WithName("GetJournalEntry");
+        group.MapGet("/", QueryAsync)
+            .WithName("QueryJournal")
+            .WithSummary("Search the journal, newest first, one page at a time")
+            .RejectUnknownQuery();
+        group.MapGet("/{entryId}", GetAsync)
+            .WithName("GetJournalEntry")
+            .WithSummary("Read one journal entry with its headers and bodies")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RejectUnknownQuery();
         return group;
     }
 
     private static async Task<Results<Ok<JournalPageView>, ValidationProblem>> QueryAsync(
-        string? endpoint, string? direction, string? outcome, string? operation, string? from, string? to,
-        string? correlationId, string? exchangeId, string? limit, string? cursor,
+        [Description("Endpoint id.")] string? endpoint,
+        [Description("Inbound or Outbound.")] string? direction,
+        [Description("Outcome of the attempt, such as Success, HttpError, Timeout or NetworkError.")] string? outcome,
+        [Description("Operation name, exact match.")] string? operation,
+        [Description("Start of the time range, inclusive. " + QueryParsing.TimeDescription)] string? from,
+        [Description("End of the time range, exclusive. " + QueryParsing.TimeDescription)] string? to,
+        [Description("Correlation id, exact match.")] string? correlationId,
+        [Description("Exchange id (UUID).")] string? exchangeId,
+        [Description("Page size, 1 to 500. Default 50.")] string? limit,
+        [Description("The nextCursor value of the previous page.")] string? cursor,
         IJournal journal, CancellationToken cancellationToken)
     {
         var errors = new Validation();
@@ -41,6 +58,7 @@ public static class JournalRoutes
             After = QueryParsing.Cursor(cursor, errors),
         };
 
+        QueryParsing.CheckRange(query.From, query.To, errors);
         if (!errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid journal filter");

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using CrmAI.Hub.Api.Models;
 using CrmAI.Hub.Notifications;
@@ -19,12 +20,18 @@ public static class NotificationRoutes
 
     public static RouteGroupBuilder MapNotificationRoutes(this RouteGroupBuilder api)
     {
-        api.MapGet("/notifications", ListAsync).WithTags("Notifications").WithName("ListNotifications");
+        api.MapGet("/notifications", ListAsync)
+            .WithTags("Notifications")
+            .WithName("ListNotifications")
+            .WithSummary("List alert notices and their delivery state per Telegram chat")
+            .RejectUnknownQuery();
         return api;
     }
 
     private static async Task<Results<Ok<List<NotificationView>>, ValidationProblem>> ListAsync(
-        string? state, string? limit, [FromServices] INotificationStore store, CancellationToken cancellationToken)
+        [Description("Delivery state to list; all states when left out.")] string? state,
+        [Description("Page size, 1 to 500. Default 100.")] string? limit,
+        [FromServices] INotificationStore store, CancellationToken cancellationToken)
     {
         var errors = new Validation();
         var parsedState = QueryParsing.Enum<NotificationState>(state, "state", errors);

@@ -15,7 +15,11 @@ public static class StatusRoutes
 {
     public static RouteGroupBuilder MapStatusRoutes(this RouteGroupBuilder api)
     {
-        api.MapGet("/status", GetAsync).WithTags("Status").WithName("GetStatus");
+        api.MapGet("/status", GetAsync)
+            .WithTags("Status")
+            .WithName("GetStatus")
+            .WithSummary("Read every endpoint's status and its exchanges and failures in the last 15 minutes")
+            .RejectUnknownQuery();
         return api;
     }
 

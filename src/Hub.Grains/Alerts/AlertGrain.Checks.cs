@@ -1,3 +1,4 @@
+using CrmAI.Hub.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace CrmAI.Hub.Alerts;
@@ -8,9 +9,9 @@ public sealed partial class AlertGrain
     /// Keeps the periodic check while something needs watching without an exchange to report it: an open
     /// incident (follow-ups, recovery) or a silence rule.
     /// </summary>
-    private async Task UpdateCheckReminderAsync(AlertRules rules)
+    private async Task UpdateCheckReminderAsync(AlertRules rules, EndpointHealth health)
     {
-        var needed = state.State.Open is not null || rules.SilenceAfter is not null;
+        var needed = state.State.Open is not null || rules.SilenceAfter is not null || health.ExpectedActivity is not null;
         if (needed && !_checkRegistered)
         {
             await this.RegisterOrUpdateReminder(CheckReminderName, _options.CheckPeriod, _options.CheckPeriod);

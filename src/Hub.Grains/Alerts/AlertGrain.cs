@@ -108,7 +108,7 @@ public sealed partial class AlertGrain(
             await ResolveAsync(open, health, now);
         }
 
-        await UpdateCheckReminderAsync(rules);
+        await UpdateCheckReminderAsync(rules, health);
     }
 
     private async Task OpenAsync(EndpointHealth health, IReadOnlyList<BrokenRule> broken, DateTimeOffset now)
@@ -121,7 +121,8 @@ public sealed partial class AlertGrain(
             Rules = [.. broken.Select(b => b.Rule)],
             Summary = string.Join("; ", broken.Select(b => b.Reason)),
             OpenedAt = now,
-            FailedAtOpen = health.FailedExchanges,
+            // The failures that broke the rules belong to the incident too.
+            FailedAtOpen = Math.Max(0, health.FailedExchanges - health.ConsecutiveFailures),
             HealedAtOpen = health.HealedExchanges,
         };
         state.State.Open = incident;

@@ -55,7 +55,8 @@ public static class AlertNotices
         NoticeId = Guid.Empty,
         EndpointId = incident.EndpointId,
         IncidentId = incident.IncidentId,
-        Severity = kind == AlertKind.Resolved ? AlertSeverity.Info : incident.Severity,
+        // A recovery keeps the incident's severity, so every chat that heard of the incident hears it ended.
+        Severity = incident.Severity,
         Kind = kind,
         Title = title,
         Lines = lines,

@@ -36,7 +36,8 @@ public static class RuleEvaluator
                 $"{window.Failures} of {window.Exchanges} exchanges failed in the last 5 minutes"));
         }
 
-        if (rules.SilenceAfter is { } silence && Silent(health, silence))
+        // The endpoint's expected activity is a silence threshold too, so one setting covers both.
+        if ((rules.SilenceAfter ?? health.ExpectedActivity) is { } silence && Silent(health, silence))
         {
             var since = health.LastSuccessAt is { } at ? $"since {Time(at)}" : "yet";
             broken.Add(new("silence", AlertSeverity.Warning, $"no successful exchange {since}"));

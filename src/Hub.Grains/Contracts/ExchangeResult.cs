@@ -69,4 +69,7 @@ public enum ExchangeStatus
 
     /// <summary>Attempts are running now: the first one or the quick retries.</summary>
     Running,
+
+    /// <summary>Not accepted: the idempotency key was used before for a different request.</summary>
+    KeyConflict,
 }

@@ -71,7 +71,14 @@ public sealed partial class EndpointGrain
         }
 
         var id = options.ExchangeId ?? NewId();
-        var claim = await _store.ClaimKeyAsync(EndpointId, key, id, _time.GetUtcNow(), CancellationToken.None);
+        var requestHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, PostgresExchangeStore.Json)));
+        var claim = await _store.ClaimKeyAsync(EndpointId, key, id, requestHash, _time.GetUtcNow(), CancellationToken.None);
+        if (claim is not null && claim.RequestSha256 is { } firstHash && firstHash != requestHash)
+        {
+            return KeyConflict(claim.ExchangeId, request, key);
+        }
+
         if (claim is not null)
         {
             return await ExistingResultAsync(claim, request);
@@ -110,7 +117,12 @@ public sealed partial class EndpointGrain
         if (!_circuit.TryEnter())
         {
             var due = (_circuit.OpenUntil ?? now) + Jitter();
-            return await SaveAndScheduleAsync(stored with { NextAttemptAt = due }, null, before: null);
+            var waiting = stored with
+            {
+                NextAttemptAt = due,
+                LastError = $"Not sent yet: the endpoint's circuit is open after repeated failures, until {due:O}",
+            };
+            return await SaveAndScheduleAsync(waiting, null, before: null);
         }
 
         if (!options.Wait)
@@ -179,7 +191,7 @@ public sealed partial class EndpointGrain
                     request.Method, request.CorrelationId, _silo, reason);
                 lastEntry = JournalEntryFactory.FromAttempt(result, context, redactor, _journalOptions.MaxBodyBytes);
                 await AppendToJournalAsync(lastEntry);
-                _circuit.Record(AttemptClassifier.Classify(result, config.Retry));
+                RecordInCircuit(AttemptClassifier.Classify(result, config.Retry));
                 return result;
             }, CancellationToken.None);
 
@@ -206,29 +218,42 @@ public sealed partial class EndpointGrain
             NextAttemptAt = null,
         };
         RecordExchange(run, failure == FailureClass.None);
+        var result = await (failure switch
+        {
+            FailureClass.None => SucceedAsync(stored, updated, run, persisted),
+            FailureClass.Auth when run.CredentialsVersion != _credentialsVersion =>
+                // Rejected with credentials replaced meanwhile: try again at once with the new ones.
+                SaveAndScheduleAsync(
+                    updated with { State = StoredState.Pending, NextAttemptAt = _time.GetUtcNow() }, run, persisted ? stored.State : null),
+            FailureClass.Auth => ParkAsync(stored, updated, run, persisted),
+            FailureClass.Permanent => FailAsync(stored, updated, run, persisted),
+            _ => ScheduleRetryAsync(stored, updated, run, policy, persisted),
+        });
+
+        // After the settlement, so the pushed health counts this exchange where it now is.
+        ReportHealthChange();
+
         if (failure != FailureClass.None)
         {
-            LogExchangeFailed(_logger, EndpointId, stored.ExchangeId, run.Last.Outcome, run.Last.StatusCode, run.Entry.Error);
+            var detail = run.Last.StatusCode is { } code ? $"HTTP {code}" : run.Entry.Error ?? run.Last.Outcome.ToString();
+            LogExchangeFailed(_logger, EndpointId, stored.ExchangeId, run.Attempts, run.Last.Outcome, detail, result.Status);
         }
 
-        switch (failure)
-        {
-            case FailureClass.None:
-                return await SucceedAsync(stored, updated, run, persisted);
-            case FailureClass.Auth when run.CredentialsVersion != _credentialsVersion:
-                // Rejected with credentials replaced meanwhile: try again at once with the new ones.
-                var due = updated with { State = StoredState.Pending, NextAttemptAt = _time.GetUtcNow() };
-                return await SaveAndScheduleAsync(due, run, persisted ? stored.State : null);
-            case FailureClass.Auth:
-                await MarkAuthFailedAsync();
-                await SaveAsync(updated with { State = StoredState.Parked }, persisted ? stored.State : null);
-                return ToResult(updated, ExchangeStatus.Parked, run);
-            case FailureClass.Permanent:
-                await SaveAsync(updated with { State = StoredState.Failed }, persisted ? stored.State : null);
-                return ToResult(updated, ExchangeStatus.Failed, run);
-            default:
-                return await ScheduleRetryAsync(stored, updated, run, policy, persisted);
-        }
+        return result;
+    }
+
+    private async Task<ExchangeResult> ParkAsync(StoredExchange stored, StoredExchange updated, AttemptRun run, bool persisted)
+    {
+        // Parked first, so the health that marking the failure pushes counts this exchange.
+        await SaveAsync(updated with { State = StoredState.Parked }, persisted ? stored.State : null);
+        await MarkAuthFailedAsync();
+        return ToResult(updated, ExchangeStatus.Parked, run);
+    }
+
+    private async Task<ExchangeResult> FailAsync(StoredExchange stored, StoredExchange updated, AttemptRun run, bool persisted)
+    {
+        await SaveAsync(updated with { State = StoredState.Failed }, persisted ? stored.State : null);
+        return ToResult(updated, ExchangeStatus.Failed, run);
     }
 
     private async Task<ExchangeResult> SucceedAsync(StoredExchange stored, StoredExchange updated, AttemptRun run, bool persisted)
@@ -322,6 +347,20 @@ public sealed partial class EndpointGrain
         _deadLettered += (before == StoredState.DeadLettered ? -1 : 0) + (after == StoredState.DeadLettered ? 1 : 0);
     }
 
+    private void RecordInCircuit(FailureClass failure)
+    {
+        var wasOpen = _circuit.IsOpen;
+        _circuit.Record(failure);
+        if (!wasOpen && _circuit.OpenUntil is { } until)
+        {
+            LogCircuitOpened(_logger, EndpointId, until);
+        }
+        else if (wasOpen && !_circuit.IsOpen)
+        {
+            LogCircuitClosed(_logger, EndpointId);
+        }
+    }
+
     private bool BacklogFull(EndpointConfig config) => _pending + _parked >= config.Retry.BacklogLimit;
 
     private void RecordExchange(AttemptRun run, bool succeeded)
@@ -331,7 +370,6 @@ public sealed partial class EndpointGrain
             : new FailureInfo(run.Last.StartedAt, run.Last.Outcome, run.Last.StatusCode, ShortError(run), run.Entry.Id);
         EndpointStats.Record(_stats.State, new ExchangeSample(_time.GetUtcNow(), run.Last.Duration.TotalMilliseconds, run.Attempts, failure));
         _statsDirty = true;
-        ReportHealthChange();
     }
 
     // The error message, or the start of the response body for an HTTP error: "HTTP 500: server unavailable".
@@ -379,9 +417,17 @@ public sealed partial class EndpointGrain
         AttemptResult Last, JournalEntry Entry, int Attempts, TimeSpan Duration, int CredentialsVersion);
 
     [LoggerMessage(EventId = HubEventIds.ExchangeFailed, Level = LogLevel.Information,
-        Message = "Exchange {ExchangeId} to endpoint {EndpointId} ended {Outcome} (HTTP {StatusCode}): {Error}")]
+        Message = "Exchange {ExchangeId} to endpoint {EndpointId} failed on attempt {Attempt} ({Outcome}, {Detail}); now {Status}")]
     private static partial void LogExchangeFailed(
-        ILogger logger, string endpointId, Guid exchangeId, Outcome outcome, int? statusCode, string? error);
+        ILogger logger, string endpointId, Guid exchangeId, int attempt, Outcome outcome, string detail, ExchangeStatus status);
+
+    [LoggerMessage(EventId = HubEventIds.CircuitOpened, Level = LogLevel.Warning,
+        Message = "Circuit of endpoint {EndpointId} opened after repeated failures; new exchanges wait until {Until}")]
+    private static partial void LogCircuitOpened(ILogger logger, string endpointId, DateTimeOffset until);
+
+    [LoggerMessage(EventId = HubEventIds.CircuitClosed, Level = LogLevel.Information,
+        Message = "Circuit of endpoint {EndpointId} closed: the probe succeeded")]
+    private static partial void LogCircuitClosed(ILogger logger, string endpointId);
 
     [LoggerMessage(EventId = HubEventIds.BackgroundRunFailed, Level = LogLevel.Error,
         Message = "Running exchange {ExchangeId} of endpoint {EndpointId} failed; it stays stored and runs again when due")]

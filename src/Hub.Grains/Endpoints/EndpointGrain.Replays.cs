@@ -24,6 +24,7 @@ public sealed partial class EndpointGrain
         _stats.State.AuthFailedAt = null;
         _nextAuthProbeAt = null;
         await _stats.WriteStateAsync();
+        PushHealthNow();
 
         var parked = _parked;
         _ = ReplayParkedAsync(AttemptTrigger.CredentialsReplay);

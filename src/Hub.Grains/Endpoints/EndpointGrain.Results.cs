@@ -50,6 +50,19 @@ public sealed partial class EndpointGrain
         SubmittedAt = _time.GetUtcNow(),
     };
 
+    private ExchangeResult KeyConflict(Guid originalId, ExchangeRequest request, string key) => new()
+    {
+        ExchangeId = originalId,
+        Status = ExchangeStatus.KeyConflict,
+        Outcome = null,
+        Attempts = 0,
+        DurationMs = 0,
+        JournalEntryId = null,
+        CorrelationId = request.CorrelationId,
+        Error = $"Idempotency-Key '{key}' was used for exchange {originalId} with a different request",
+        SubmittedAt = _time.GetUtcNow(),
+    };
+
     /// <summary>Returns what a repeated submission with a used idempotency key gets: the original exchange.</summary>
     private async Task<ExchangeResult> ExistingResultAsync(IdempotencyClaim claim, ExchangeRequest request)
     {

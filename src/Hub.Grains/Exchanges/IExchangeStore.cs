@@ -32,7 +32,7 @@ public interface IExchangeStore
     /// that already holds the key and its stored result, if it has finished.
     /// </summary>
     Task<IdempotencyClaim?> ClaimKeyAsync(
-        string endpointId, string key, Guid exchangeId, DateTimeOffset now, CancellationToken cancellationToken);
+        string endpointId, string key, Guid exchangeId, string requestSha256, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Stores the final result of an exchange under its idempotency key.</summary>
     Task SaveKeyResultAsync(string endpointId, string key, string resultJson, CancellationToken cancellationToken);
@@ -41,4 +41,4 @@ public interface IExchangeStore
 /// <summary>
 /// The exchange that holds an idempotency key, with its result once it has one.
 /// </summary>
-public sealed record IdempotencyClaim(Guid ExchangeId, string? ResultJson);
+public sealed record IdempotencyClaim(Guid ExchangeId, string? ResultJson, string? RequestSha256);

@@ -106,19 +106,20 @@ public sealed class PostgresExchangeStore(NpgsqlDataSource dataSource) : IExchan
     }
 
     public async Task<IdempotencyClaim?> ClaimKeyAsync(
-        string endpointId, string key, Guid exchangeId, DateTimeOffset now, CancellationToken cancellationToken)
+        string endpointId, string key, Guid exchangeId, string requestSha256, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The insert either claims the key or leaves the existing row, which the union then returns.
         await using var command = dataSource.CreateCommand(
-            "WITH claimed AS (INSERT INTO hub_idempotency_keys (endpoint_id, idempotency_key, exchange_id, created_at) " +
-            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING exchange_id) " +
-            "SELECT exchange_id, NULL::text, true FROM claimed " +
-            "UNION ALL SELECT exchange_id, result::text, false FROM hub_idempotency_keys " +
+            "WITH claimed AS (INSERT INTO hub_idempotency_keys (endpoint_id, idempotency_key, exchange_id, created_at, request_sha256) " +
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING exchange_id) " +
+            "SELECT exchange_id, NULL::text, true, NULL::text FROM claimed " +
+            "UNION ALL SELECT exchange_id, result::text, false, request_sha256 FROM hub_idempotency_keys " +
             "WHERE endpoint_id = $1 AND idempotency_key = $2 AND NOT EXISTS (SELECT 1 FROM claimed)");
         command.Parameters.Add(Parameter(endpointId, NpgsqlDbType.Text));
         command.Parameters.Add(Parameter(key, NpgsqlDbType.Text));
         command.Parameters.Add(Parameter(exchangeId, NpgsqlDbType.Uuid));
         command.Parameters.Add(Parameter(now.UtcDateTime, NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Parameter(requestSha256, NpgsqlDbType.Text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -127,7 +128,8 @@ public sealed class PostgresExchangeStore(NpgsqlDataSource dataSource) : IExchan
 
         return reader.GetBoolean(2)
             ? null
-            : new IdempotencyClaim(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+            : new IdempotencyClaim(
+                reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 
     public async Task SaveKeyResultAsync(string endpointId, string key, string resultJson, CancellationToken cancellationToken)

@@ -54,7 +54,17 @@ public sealed partial class HubHost : IAsyncDisposable
         string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var settings = HubSettings.From(builder.Configuration);
+        HubSettings settings;
+        try
+        {
+            settings = HubSettings.From(builder.Configuration);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new HubStartException(error.Message, error);
+        }
+
+        EnsurePortsFree(settings);
         using var bootLoggers = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
         var bootLogger = bootLoggers.CreateLogger("CrmAI.Hub");
 
@@ -62,7 +72,15 @@ public sealed partial class HubHost : IAsyncDisposable
         var connectionString = settings.Postgres;
         if (connectionString is null)
         {
-            localPostgres = await LocalPostgres.StartAsync(Path.Combine(settings.DataDirectory), bootLogger, cancellationToken);
+            try
+            {
+                localPostgres = await LocalPostgres.StartAsync(settings.DataDirectory, bootLogger, cancellationToken);
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new HubStartException(error.Message, error);
+            }
+
             connectionString = localPostgres.ConnectionString;
         }
 
@@ -96,7 +114,16 @@ public sealed partial class HubHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _journalWriter.StartAsync(cancellationToken);
-        await App.StartAsync(cancellationToken);
+        try
+        {
+            await App.StartAsync(cancellationToken);
+        }
+        catch (IOException error) when (error.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HubStartException(
+                $"{error.Message.TrimEnd('.')}. Another program listens there; pass --urls http://127.0.0.1:<free port>.", error);
+        }
+
         _started = true;
         foreach (var address in Addresses)
         {
@@ -137,6 +164,25 @@ public sealed partial class HubHost : IAsyncDisposable
         if (_localPostgres is not null)
         {
             await _localPostgres.DisposeAsync();
+        }
+    }
+
+    // Orleans can share its ports with another silo on some systems without an error, so check them first.
+    private static void EnsurePortsFree(HubSettings settings)
+    {
+        foreach (var (port, variable) in new[] { (settings.SiloPort, "HUB_SILO_PORT"), (settings.GatewayPort, "HUB_GATEWAY_PORT") })
+        {
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+                System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ExclusiveAddressUse = true };
+            try
+            {
+                probe.Bind(new System.Net.IPEndPoint(settings.Clustered ? settings.AdvertisedAddress : System.Net.IPAddress.Loopback, port));
+            }
+            catch (System.Net.Sockets.SocketException error)
+            {
+                throw new HubStartException(
+                    $"Orleans port {port} is in use, perhaps by another hub. Set {variable} to a free port.", error);
+            }
         }
     }
 
@@ -181,11 +227,29 @@ public sealed partial class HubHost : IAsyncDisposable
 
     private static void ConfigureSilo(ISiloBuilder silo, HubSettings settings, string connectionString)
     {
-        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+        if (settings.Clustered)
+        {
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connectionString;
+            });
+            silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = settings.ProbeTimeout;
+                options.NumMissedProbesLimit = settings.MissedProbesLimit;
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+        }
+
         silo.Configure<SiloOptions>(options => options.SiloName = $"{Environment.MachineName}:{settings.SiloPort}");
         silo.Configure<ClusterOptions>(options =>
         {
-            options.ClusterId = ServiceId;
+            options.ClusterId = settings.ClusterId;
             options.ServiceId = ServiceId;
         });
 

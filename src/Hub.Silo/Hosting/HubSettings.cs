@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace CrmAI.Hub.Silo.Hosting;
@@ -25,6 +26,27 @@ public sealed record HubSettings
     /// <summary>Orleans client gateway port (<c>HUB_GATEWAY_PORT</c>, default 30000).</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>
+    /// True when the silo joins a cluster through the membership table in PostgreSQL (<c>HUB_CLUSTERING=adonet</c>);
+    /// false for a single hub on its own (<c>localhost</c>, the default).
+    /// </summary>
+    public bool Clustered { get; init; }
+
+    /// <summary>Orleans ClusterId: silos with the same one form a cluster (<c>HUB_CLUSTER_ID</c>, default crmai-hub).</summary>
+    public string ClusterId { get; init; } = "crmai-hub";
+
+    /// <summary>Address other silos reach this one on (<c>HUB_ADVERTISED_ADDRESS</c>, default 127.0.0.1).</summary>
+    public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Time a silo waits for a probe answer before counting it missed (<c>HUB_PROBE_TIMEOUT</c>, default 5 s).</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Missed probes after which a silo is suspected (<c>HUB_MISSED_PROBES</c>, default 3). A dead silo is declared
+    /// dead after about this many probe timeouts, once two silos agree.
+    /// </summary>
+    public int MissedProbesLimit { get; init; } = 3;
+
     public static HubSettings From(IConfiguration configuration)
     {
         var dataDirectory = configuration["HUB_DATA_DIR"];
@@ -35,10 +57,48 @@ public sealed record HubSettings
             ApiKey = NullIfBlank(configuration["HUB_API_KEY"]),
             SiloPort = Port(configuration, "HUB_SILO_PORT", 11111),
             GatewayPort = Port(configuration, "HUB_GATEWAY_PORT", 30000),
+            Clustered = Clustering(configuration["HUB_CLUSTERING"]),
+            ClusterId = NullIfBlank(configuration["HUB_CLUSTER_ID"]) ?? "crmai-hub",
+            AdvertisedAddress = Address(configuration["HUB_ADVERTISED_ADDRESS"]),
+            ProbeTimeout = TimeSpan.FromSeconds(Count(configuration, "HUB_PROBE_TIMEOUT", 5, "a whole number of seconds from 1 to 600", 600)),
+            MissedProbesLimit = Count(configuration, "HUB_MISSED_PROBES", 3, "a whole number from 1 to 100", 100),
         };
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static bool Clustering(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "localhost" => false,
+        "adonet" => true,
+        _ => throw new InvalidOperationException(
+            $"HUB_CLUSTERING is '{value}'; use 'localhost' for a single hub or 'adonet' for a cluster on PostgreSQL."),
+    };
+
+    private static IPAddress Address(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return IPAddress.TryParse(value.Trim(), out var address)
+            ? address
+            : throw new InvalidOperationException($"HUB_ADVERTISED_ADDRESS is '{value}', which is not an IP address.");
+    }
+
+    private static int Count(IConfiguration configuration, string key, int fallback, string expected, int max)
+    {
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(value, out var number) && number >= 1 && number <= max
+            ? number
+            : throw new InvalidOperationException($"{key} is '{value}', which is not {expected}.");
+    }
 
     private static int Port(IConfiguration configuration, string key, int fallback)
     {

@@ -194,16 +194,20 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private static FileStream LockFolder(string dataDirectory)
     {
         var lockFile = Path.Combine(dataDirectory, "postgres.lock");
+        var ownerFile = Path.Combine(dataDirectory, "postgres.lock.owner");
         try
         {
             // FileShare.None takes an exclusive flock on Unix, which the kernel drops when the process dies.
-            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var held = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            File.WriteAllText(ownerFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return held;
         }
         catch (IOException exception)
         {
+            var owner = File.Exists(ownerFile) ? $"process {File.ReadAllText(ownerFile).Trim()}" : "another process";
             throw new InvalidOperationException(
-                $"The data folder {dataDirectory} is in use by another LocalPostgres (lock file {lockFile}). "
-                + "Stop that process or choose another folder.", exception);
+                $"The data folder {dataDirectory} is in use by another hub ({owner}, lock file {lockFile}). "
+                + "Stop that hub, or set HUB_DATA_DIR to another folder.", exception);
         }
     }
 

@@ -46,12 +46,25 @@ public sealed class IdempotencyTests(RetryHubFixture fixture) : IClassFixture<Re
         var key = $"order-{Guid.NewGuid():N}";
         var original = await _hub.SubmitAsync(endpointId, Order("A-1"), idempotencyKey: key);
 
-        var repeated = await _hub.SubmitAsync(endpointId, Order("A-1-changed"), idempotencyKey: key);
+        var repeated = await _hub.SubmitAsync(endpointId, Order("A-1"), idempotencyKey: key);
 
         Assert.Equal("Succeeded", original.ExchangeStatus);
         Assert.Equal(HttpStatusCode.OK, repeated.Status);
         Assert.Equal(original.ExchangeId, repeated.ExchangeId);
         Assert.Equal("Succeeded", repeated.ExchangeStatus);
+        Assert.Single(_system.Requests);
+    }
+
+    [Fact]
+    public async Task Submit_KeyReusedForOtherRequest_Returns422()
+    {
+        var endpointId = await PutEndpointAsync(new { });
+        var key = $"order-{Guid.NewGuid():N}";
+        await _hub.SubmitAsync(endpointId, Order("A-1"), idempotencyKey: key);
+
+        var reused = await _hub.SubmitAsync(endpointId, Order("A-2"), idempotencyKey: key);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
         Assert.Single(_system.Requests);
     }
 

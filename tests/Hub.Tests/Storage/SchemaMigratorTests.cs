@@ -8,11 +8,14 @@ namespace CrmAI.Hub.Tests.Storage;
 public sealed class SchemaMigratorTests(PostgresServerFixture server, ITestOutputHelper output)
     : IClassFixture<PostgresServerFixture>, IDisposable
 {
+    // Persistence, reminders and clustering, in the ordinal order the query returns them.
     private static readonly string[] OrleansQueryKeys =
     [
-        "ClearStorageKey", "DeleteReminderRowKey", "DeleteReminderRowsKey", "DeleteStorageKey",
-        "ReadFromStorageKey", "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey",
-        "ReadReminderRowsKey", "UpsertReminderRowKey", "WriteToStorageKey",
+        "CleanupDefunctSiloEntriesKey", "ClearStorageKey", "DeleteMembershipTableEntriesKey", "DeleteReminderRowKey",
+        "DeleteReminderRowsKey", "DeleteStorageKey", "GatewaysQueryKey", "InsertMembershipKey",
+        "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "ReadFromStorageKey",
+        "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey", "ReadReminderRowsKey",
+        "UpdateIAmAlivetimeKey", "UpdateMembershipKey", "UpsertReminderRowKey", "WriteToStorageKey",
     ];
 
     private readonly TestLoggerProvider _logs = new(output, LogLevel.Debug);

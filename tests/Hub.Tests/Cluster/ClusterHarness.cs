@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrmAI.Hub.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+
+namespace CrmAI.Hub.Tests.Cluster;
+
+/// <summary>
+/// Three hub processes forming one Orleans cluster through the membership table of one test database, an external
+/// system that counts deliveries by <c>Idempotency-Key</c>, and a client that retries on another silo with the
+/// same key when a silo fails under it.
+/// </summary>
+internal sealed class ClusterHarness : IAsyncDisposable
+{
+    public const int SiloCount = 3;
+    public const int EndpointCount = 12;
+
+    private static readonly string[] RetrySchedule = ["1s"];
+
+    private readonly List<string> _dataDirectories = [];
+
+    private ClusterHarness(string database, ExternalSystem crm)
+    {
+        Database = database;
+        Crm = crm;
+    }
+
+    public string Database { get; }
+
+    public ExternalSystem Crm { get; }
+
+    public List<HubProcess> Silos { get; } = [];
+
+    public List<int> SiloPorts { get; } = [];
+
+    /// <summary>Deliveries per Idempotency-Key that the external system answered with 200.</summary>
+    public ConcurrentDictionary<string, int> Deliveries { get; } = new();
+
+    public static async Task<ClusterHarness> StartAsync(string database, CancellationToken cancellationToken)
+    {
+        var crm = await ExternalSystem.StartAsync();
+        var harness = new ClusterHarness(database, crm);
+        crm.Default = harness.DeliverAsync;
+        for (var i = 0; i < SiloCount; i++)
+        {
+            var port = LoopbackPorts.FindClosed();
+            var dataDirectory = Directory.CreateTempSubdirectory("hub-cluster-test-").FullName;
+            harness._dataDirectories.Add(dataDirectory);
+            harness.SiloPorts.Add(port);
+            harness.Silos.Add(HubProcess.Start(database, dataDirectory, new Dictionary<string, string>
+            {
+                ["HUB_CLUSTERING"] = "adonet",
+                ["HUB_CLUSTER_ID"] = "cluster-test",
+                ["HUB_SILO_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+                ["HUB_PROBE_TIMEOUT"] = "1",
+                ["HUB_MISSED_PROBES"] = "2",
+                ["Retries__ReminderPeriod"] = "00:00:02",
+                ["Logging__LogLevel__Default"] = "Warning",
+            }));
+        }
+
+        await Task.WhenAll(harness.Silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(120), cancellationToken)));
+        for (var i = 0; i < EndpointCount; i++)
+        {
+            using var response = await harness.Silos[0].Client.PutAsJsonAsync($"/api/endpoints/e{i}", new
+            {
+                baseUrl = crm.BaseUrl,
+                retry = new { immediate = 1, schedule = RetrySchedule, circuit = new { consecutiveFailures = 1000 } },
+            }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        return harness;
+    }
+
+    /// <summary>The silo name that the journal records for silo <paramref name="index"/>.</summary>
+    public string SiloName(int index) => $"{Environment.MachineName}:{SiloPorts[index]}";
+
+    /// <summary>
+    /// Submits one exchange with its own Idempotency-Key, starting at silo <paramref name="first"/> and moving to the
+    /// next live silo on a network error or a 5xx. Returns the acknowledgement, or null when no silo accepted it.
+    /// </summary>
+    public async Task<Acknowledgement?> SubmitAsync(string endpointId, string key, int first, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 3 * SiloCount; attempt++)
+        {
+            var silo = Silos[(first + attempt) % SiloCount];
+            if (silo.HasExited)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/endpoints/{endpointId}/exchanges")
+                {
+                    Content = JsonContent.Create(new { operation = "orders.create", method = "POST", path = "/orders", body = new { key } }),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await silo.Client.SendAsync(request, cancellationToken);
+                if ((int)response.StatusCode is 200 or 202)
+                {
+                    var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                    return new Acknowledgement(
+                        key,
+                        endpointId,
+                        json.GetProperty("exchangeId").GetGuid(),
+                        json.GetProperty("status").GetString()!,
+                        json.TryGetProperty("journalEntryId", out var entry) && entry.ValueKind == JsonValueKind.String ? entry.GetGuid() : null);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The silo went away mid-request; the same key on another silo never runs the exchange twice.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        return null;
+    }
+
+    public async Task<HashSet<Guid>> JournalEntryIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT id FROM journal_entries", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new HashSet<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Returns the endpoints whose attempts silo <paramref name="index"/> ran, by the journal.</summary>
+    public async Task<List<string>> EndpointsServedByAsync(int index, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT DISTINCT endpoint_id FROM journal_entries WHERE silo = $1", connection);
+        command.Parameters.AddWithValue(SiloName(index));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var endpoints = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            endpoints.Add(reader.GetString(0));
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>Returns the membership status of silo <paramref name="index"/> (6 is Dead), or null without a row.</summary>
+    public async Task<int?> MembershipStatusAsync(int index, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT status FROM orleansmembershiptable WHERE port = $1 ORDER BY generation DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue(SiloPorts[index]);
+        return await command.ExecuteScalarAsync(cancellationToken) as int?;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await Crm.DisposeAsync();
+        foreach (var directory in _dataDirectories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private async Task DeliverAsync(HttpContext context)
+    {
+        await Task.Delay(20, context.RequestAborted);
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        Deliveries.AddOrUpdate(key, 1, (_, count) => count + 1);
+        await Respond.Json(200, """{"ok":true}""")(context);
+    }
+}
+
+/// <summary>
+/// An exchange that a silo acknowledged with 200 or 202.
+/// </summary>
+internal sealed record Acknowledgement(string Key, string EndpointId, Guid ExchangeId, string Status, Guid? JournalEntryId);
