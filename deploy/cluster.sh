@@ -62,6 +62,7 @@ start_silo() {
   if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo "silo $i already runs"; return; fi
   HUB_POSTGRES=$(connection_string) HUB_API_KEY=$(api_key) HUB_DATA_DIR=$dir HUB_CLUSTERING=adonet \
     HUB_SILO_PORT=$((11111 + i)) HUB_GATEWAY_PORT=$((30000 + i)) \
+    Hub__AllowPrivateNetworks=${Hub__AllowPrivateNetworks:-true} \
     nohup dotnet "$DLL" --urls "http://127.0.0.1:$((5080 + i))" >>"$dir/hub.log" 2>&1 &
   echo $! > "$dir/pid"
   echo "silo $i: pid $!, API http://127.0.0.1:$((5080 + i)), log $dir/hub.log"

@@ -18,6 +18,13 @@ if (args is ["alerts", ..])
     return;
 }
 
+// "journal": journal ingest by binary COPY against one INSERT per row, and query latency over 1 million rows.
+if (args is ["journal", ..])
+{
+    await JournalBenchmark.RunAsync(stop.Token);
+    return;
+}
+
 // Storage cost of enqueuing one pending 10 KiB exchange on an endpoint that already has 0 or 10,000 pending:
 // the hub's row per exchange against the rejected design of one state blob rewritten on every change.
 const int BodyChars = 10 * 1024;

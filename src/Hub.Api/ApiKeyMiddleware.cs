@@ -1,42 +1,77 @@
-using System.Security.Cryptography;
-using System.Text;
+using CrmAI.Hub.Api.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Routing;
 
 namespace CrmAI.Hub.Api;
 
 /// <summary>
-/// Rejects /api requests without a valid <c>X-Api-Key</c> with 401. Keys are compared as SHA-256 hashes in
-/// constant time, so the comparison leaks neither the key nor its length.
+/// Checks the <c>X-Api-Key</c> header against the scope <see cref="RouteScopes"/> gives the matched route:
+/// 401 without a key or with an unknown one, 403 when the key lacks the scope. A request under /api that
+/// matches no route still needs a valid key, so that probing the API reveals nothing to strangers.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOptions> options)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
 {
-    private readonly byte[] _adminKeyHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey));
-
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        if (context.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            if (!context.Request.Path.StartsWithSegments("/api") || await AuthenticateAsync(context) is not null)
+            {
+                await next(context);
+            }
+
+            return;
+        }
+
+        if (!RouteScopes.TryGetScope(endpoint, out var scope))
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Route has no scope",
+                $"The route '{RouteScopes.KeyOf(endpoint)}' has no entry in the hub's scope table, so no key may call it.");
+            return;
+        }
+
+        if (scope is not { } needed)
         {
             await next(context);
             return;
         }
 
+        if (await AuthenticateAsync(context) is not { } caller)
+        {
+            return;
+        }
+
+        if (!caller.Has(needed))
+        {
+            var name = ApiScopes.Name(needed);
+            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Scope missing",
+                $"This request needs an API key with the '{name}' scope; the key '{caller.Name}' lacks it.");
+            return;
+        }
+
+        await next(context);
+    }
+
+    // Writes the 401 response itself and returns null when the key is missing or unknown.
+    private async Task<ApiCaller?> AuthenticateAsync(HttpContext context)
+    {
         var presented = context.Request.Headers[ApiKeyOptions.HeaderName].ToString();
         if (presented.Length == 0)
         {
             await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "API key missing",
                 $"Send the API key in the {ApiKeyOptions.HeaderName} header.");
-            return;
+            return null;
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        if (!CryptographicOperations.FixedTimeEquals(hash, _adminKeyHash))
+        var caller = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
+        if (caller is null)
         {
             await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "API key invalid",
                 $"The {ApiKeyOptions.HeaderName} header does not carry a valid key.");
-            return;
+            return null;
         }
 
-        await next(context);
+        caller.AttachTo(context);
+        return caller;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CrmAI.Hub.Api.Routes;
+using CrmAI.Hub.Api.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -17,6 +18,7 @@ public static class HubApi
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<HubExceptionHandler>();
+        services.AddHubApiKeys();
         services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
         services.Configure<JsonOptions>(options =>
         {
@@ -34,7 +36,7 @@ public static class HubApi
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusProblems.WriteAsync);
         app.UseDashboard();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseHubApiSecurity();
         app.MapOpenApi();
 
         var api = app.MapGroup("/api");
@@ -45,6 +47,8 @@ public static class HubApi
         api.MapStatusRoutes();
         api.MapAlertRoutes();
         api.MapNotificationRoutes();
+        api.MapKeyRoutes();
+        api.MapAuditRoutes();
         return app;
     }
 }

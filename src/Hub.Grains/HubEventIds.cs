@@ -30,6 +30,9 @@ public static class HubEventIds
     public const int JournalDraining = 2002;
     public const int JournalAcknowledgeTimedOut = 2003;
     public const int JournalRowRejected = 2004;
+    public const int JournalRetentionFinished = 2010;
+    public const int JournalRetentionFailed = 2011;
+    public const int JournalMaintenanceFailed = 2012;
 
     // 4000s: host and storage
     public const int HubListening = 4001;
@@ -42,4 +45,11 @@ public static class HubEventIds
     public const int LocalPostgresStopped = 4007;
     public const int UnhandledError = 4008;
     public const int FailoverError = 4010;
+
+    // 5000s: security
+    public const int ApiKeyLastUsedWriteFailed = 5001;
+    public const int PrivateNetworksAllowed = 5002;
+    public const int OutboundAddressRejected = 5003;
+    public const int CredentialsUnprotectFailed = 5004;
+    public const int AuditWriteFailed = 5005;
 }

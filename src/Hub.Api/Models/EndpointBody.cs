@@ -35,6 +35,12 @@ public sealed record EndpointBody
 
     /// <summary>Status thresholds: <c>expectedActivity</c> (silence), <c>downAfterConsecutiveFailures</c>, …</summary>
     public HealthBody? Health { get; init; }
+
+    /// <summary>JSON paths such as <c>$.order.number</c> whose values are stored as journal business keys.</summary>
+    public List<string>? BusinessKeys { get; init; }
+
+    /// <summary>Journal retention days of this endpoint: <c>hotDays</c>, <c>warmDays</c>, <c>coldDays</c>.</summary>
+    public JournalRetentionBody? JournalRetention { get; init; }
 }
 
 /// <summary>
@@ -113,7 +119,9 @@ public sealed record EndpointView(
     IReadOnlyList<string> RedactJsonFields,
     ForwardTarget? ForwardTo,
     RetryView Retry,
-    HealthBody Health)
+    HealthBody Health,
+    IReadOnlyList<string> BusinessKeys,
+    JournalRetentionBody? JournalRetention)
 {
     public static EndpointView From(string endpointId, EndpointConfig config) => new(
         endpointId,
@@ -125,7 +133,9 @@ public sealed record EndpointView(
         config.RedactJsonFields,
         config.ForwardTo,
         RetryView.From(config.Retry),
-        HealthBody.From(config.Health));
+        HealthBody.From(config.Health),
+        config.BusinessKeys,
+        JournalRetentionBody.From(config.JournalRetention));
 }
 
 /// <summary>

@@ -36,6 +36,9 @@ internal static class EndpointBodyMapper
         var forward = CheckForward(body.ForwardTo, errors);
         var retry = body.Retry?.ToPolicy(errors) ?? RetryPolicy.Default;
         var health = body.Health?.ToPolicy(errors) ?? HealthPolicy.Default;
+        var redactJsonFields = body.RedactJsonFields ?? [.. EndpointConfig.DefaultRedactJsonFields];
+        var businessKeys = BusinessKeysBody.Check(body.BusinessKeys, redactJsonFields, errors);
+        var journalRetention = body.JournalRetention?.ToPolicy(errors);
         if (!errors.IsValid || baseUrl is null)
         {
             return null;
@@ -48,10 +51,12 @@ internal static class EndpointBodyMapper
             Timeout = TimeSpan.FromSeconds(timeout),
             Headers = body.Headers ?? [],
             MaxConcurrency = concurrency,
-            RedactJsonFields = body.RedactJsonFields ?? [.. EndpointConfig.DefaultRedactJsonFields],
+            RedactJsonFields = redactJsonFields,
             ForwardTo = forward,
             Retry = retry,
             Health = health,
+            BusinessKeys = businessKeys,
+            JournalRetention = journalRetention,
         };
     }
 

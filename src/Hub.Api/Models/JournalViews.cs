@@ -22,11 +22,13 @@ public sealed record JournalSummaryView(
     double DurationMs,
     string? CorrelationId,
     DateTimeOffset StartedAt,
-    string Silo)
+    string Silo,
+    string? TraceId,
+    IReadOnlyList<string> BusinessKeys)
 {
     public static JournalSummaryView From(JournalEntry e) => new(
         e.Id, e.ExchangeId, e.Attempt, e.Trigger, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url, e.StatusCode,
-        e.Outcome, e.Error, Math.Round(e.DurationMs, 3), e.CorrelationId, e.StartedAt, e.Silo);
+        e.Outcome, e.Error, Math.Round(e.DurationMs, 3), e.CorrelationId, e.StartedAt, e.Silo, e.TraceId, e.BusinessKeys);
 }
 
 /// <summary>
@@ -52,13 +54,14 @@ public sealed record JournalEntryView(
     string? Error,
     string? CorrelationId,
     DateTimeOffset StartedAt,
-    string Silo)
+    string Silo,
+    string? TraceId)
 {
     public static JournalEntryView From(JournalEntry e) => new(
         e.Id, e.ExchangeId, e.Attempt, e.Trigger, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url,
         e.RequestHeaders, BodyView.From(e.RequestBody), e.StatusCode, e.ResponseHeaders,
         e.ResponseBody is null ? null : BodyView.From(e.ResponseBody), Math.Round(e.DurationMs, 3), e.Outcome,
-        e.Error, e.CorrelationId, e.StartedAt, e.Silo);
+        e.Error, e.CorrelationId, e.StartedAt, e.Silo, e.TraceId);
 }
 
 /// <summary>

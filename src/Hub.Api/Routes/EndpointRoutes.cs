@@ -1,12 +1,15 @@
 using System.ComponentModel;
 using CrmAI.Hub.Api.Models;
+using CrmAI.Hub.Api.Security;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Endpoints;
 using CrmAI.Hub.Exchanges;
+using CrmAI.Hub.Outbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CrmAI.Hub.Api.Routes;
 
@@ -40,6 +43,7 @@ public static class EndpointRoutes
             .WithSummary("Delete an endpoint")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RejectUnknownQuery();
         group.MapPut("/{endpointId}/credentials", PutCredentialsAsync)
             .WithName("PutCredentials")
@@ -172,7 +176,7 @@ public static class EndpointRoutes
     }
 
     private static async Task<Results<Created<EndpointView>, Ok<EndpointView>, ProblemHttpResult, ValidationProblem>> PutAsync(
-        string endpointId, EndpointBody body, IGrainFactory grains)
+        string endpointId, EndpointBody body, IGrainFactory grains, IOptionsMonitor<OutboundOptions> outbound)
     {
         if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
         {
@@ -181,7 +185,14 @@ public static class EndpointRoutes
 
         var errors = new Validation();
         var config = EndpointBodyMapper.ToConfig(body, errors);
-        if (config is null)
+        BaseUrlCheck.Apply(config?.BaseUrl, outbound.CurrentValue, errors);
+        if (config?.ForwardTo is { } forward && forward.EndpointId != endpointId
+            && await grains.GetGrain<IEndpointGrain>(forward.EndpointId).GetConfigAsync() is null)
+        {
+            errors.Add("forwardTo.endpointId", $"Endpoint '{forward.EndpointId}' does not exist; create it first.");
+        }
+
+        if (config is null || !errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid endpoint configuration");
         }
@@ -196,6 +207,18 @@ public static class EndpointRoutes
         if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
         {
             return invalid;
+        }
+
+        // Inbound data forwarded to a deleted endpoint would have nowhere to go.
+        var ids = await grains.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).ListAsync();
+        var configs = await Task.WhenAll(ids.Select(async id => (Id: id, Config: await grains.GetGrain<IEndpointGrain>(id).GetConfigAsync())));
+        var sources = configs.Where(c => c.Id != endpointId && c.Config?.ForwardTo?.EndpointId == endpointId).Select(c => c.Id).ToList();
+        if (sources.Count > 0)
+        {
+            return TypedResults.Problem(
+                title: "Endpoint in use",
+                detail: $"Endpoints {string.Join(", ", sources)} forward inbound data to '{endpointId}'; change their forwardTo first.",
+                statusCode: StatusCodes.Status409Conflict);
         }
 
         var deleted = await grains.GetGrain<IEndpointGrain>(endpointId).DeleteAsync();

@@ -58,6 +58,15 @@ public static class InboundRoutes
             return RouteChecks.EndpointNotFound(endpointId);
         }
 
+        if (result.RejectedReason is { } reason)
+        {
+            return TypedResults.Problem(
+                title: "Invalid inbound data",
+                detail: $"{reason}. The request is journaled as rejected; send valid JSON.",
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["journalEntryId"] = result.JournalEntryId });
+        }
+
         var location = result.ForwardExchangeId is { } forwardId ? $"/api/exchanges/{forwardId}" : $"/api/journal/{result.JournalEntryId}";
         return TypedResults.Accepted(location, result);
     }

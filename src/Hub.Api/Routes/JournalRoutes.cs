@@ -5,6 +5,7 @@ using CrmAI.Hub.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace CrmAI.Hub.Api.Routes;
@@ -21,6 +22,7 @@ public static class JournalRoutes
             .WithName("QueryJournal")
             .WithSummary("Search the journal, newest first, one page at a time")
             .RejectUnknownQuery();
+        group.MapJournalAdminRoutes();
         group.MapGet("/{entryId}", GetAsync)
             .WithName("GetJournalEntry")
             .WithSummary("Read one journal entry with its headers and bodies")
@@ -31,34 +33,31 @@ public static class JournalRoutes
     }
 
     private static async Task<Results<Ok<JournalPageView>, ValidationProblem>> QueryAsync(
-        [Description("Endpoint id.")] string? endpoint,
+        [FromQuery, Description("Endpoint id; repeat or separate with commas to match any.")] string[]? endpoint,
         [Description("Inbound or Outbound.")] string? direction,
-        [Description("Outcome of the attempt, such as Success, HttpError, Timeout or NetworkError.")] string? outcome,
+        [FromQuery, Description("Outcome of the attempt, such as Success, HttpError, Timeout or NetworkError; repeat or separate with commas to match any.")] string[]? outcome,
+        [FromQuery, Description(JournalFilterParsing.StatusDescription)] string[]? status,
         [Description("Operation name, exact match.")] string? operation,
         [Description("Start of the time range, inclusive. " + QueryParsing.TimeDescription)] string? from,
         [Description("End of the time range, exclusive. " + QueryParsing.TimeDescription)] string? to,
         [Description("Correlation id, exact match.")] string? correlationId,
         [Description("Exchange id (UUID).")] string? exchangeId,
+        [Description("Minimum duration of the attempt in milliseconds.")] string? minDurationMs,
+        [Description("Business key, exact match, such as an order number found at an endpoint's businessKeys paths.")] string? key,
+        [Description(JournalFilterParsing.TextDescription)] string? q,
         [Description("Page size, 1 to 500. Default 50.")] string? limit,
         [Description("The nextCursor value of the previous page.")] string? cursor,
         IJournal journal, CancellationToken cancellationToken)
     {
         var errors = new Validation();
-        var query = new JournalQuery
+        var filters = new JournalFilterParameters(
+            endpoint, direction, outcome, status, operation, from, to, minDurationMs, correlationId, exchangeId, key, q);
+        var query = JournalFilterParsing.Parse(filters, errors) with
         {
-            EndpointId = QueryParsing.Check(endpoint, Validation.IsEndpointId, "endpoint", $"Must be an endpoint id of {Validation.EndpointIdRule}.", errors),
-            Direction = QueryParsing.Enum<Direction>(direction, "direction", errors),
-            Outcome = QueryParsing.Enum<Outcome>(outcome, "outcome", errors),
-            Operation = QueryParsing.NullIfEmpty(operation),
-            From = QueryParsing.Time(from, "from", errors),
-            To = QueryParsing.Time(to, "to", errors),
-            CorrelationId = QueryParsing.NullIfEmpty(correlationId),
-            ExchangeId = QueryParsing.Guid(exchangeId, "exchangeId", errors),
             Limit = QueryParsing.Limit(limit, errors),
             After = QueryParsing.Cursor(cursor, errors),
         };
 
-        QueryParsing.CheckRange(query.From, query.To, errors);
         if (!errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid journal filter");

@@ -128,6 +128,7 @@ public sealed partial class AlertGrain(
         state.State.Open = incident;
         state.State.NoticeSequence = 0;
         LogIncidentOpened(logger, EndpointId, incident.IncidentId, incident.Summary);
+        Telemetry.HubMetrics.RecordAlertRaised(EndpointId, incident.Severity.ToString());
         await NotifyAsync(incident, AlertKind.Opened, health, AlertNotices.Opened(incident, health, broken, JournalUrl(incident)));
         await SaveAsync();
     }

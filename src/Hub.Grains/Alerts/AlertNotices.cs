@@ -22,7 +22,7 @@ public static class AlertNotices
         Build(incident, AlertKind.StillOpen, health.At, $"{incident.EndpointId}: still {StatusWords(health.Status)}", journalUrl,
         [
             .. broken.Select(b => Capitalize(b.Reason) + "."),
-            $"Open for {Duration(health.At - incident.OpenedAt)}; {newFailures} more failed exchanges since the last message.",
+            $"Open for {Duration(health.At - incident.OpenedAt)}; {RuleEvaluator.Exchanges(newFailures)} more failed since the last message.",
             .. Facts(health),
         ]);
 
@@ -33,8 +33,8 @@ public static class AlertNotices
         return Build(incident, AlertKind.Resolved, incident.ResolvedAt!.Value, $"{incident.EndpointId}: recovered", journalUrl,
         [
             $"The incident lasted {Duration(incident.ResolvedAt!.Value - incident.OpenedAt)} (from {RuleEvaluator.Time(incident.OpenedAt)}).",
-            $"{failed} exchanges failed during it; {healed} exchanges succeeded after retries.",
-            health.Pending + health.Parked > 0 ? $"{health.Pending + health.Parked} exchanges still wait for retry." : "Nothing waits for retry.",
+            $"{RuleEvaluator.Exchanges(failed)} failed during it; {RuleEvaluator.Exchanges(healed)} succeeded after retries.",
+            health.Pending + health.Parked > 0 ? $"{RuleEvaluator.Exchanges(health.Pending + health.Parked)} still waiting for retry." : "Nothing waits for retry.",
         ]);
     }
 
@@ -75,7 +75,7 @@ public static class AlertNotices
 
         if (health.Pending + health.Parked > 0)
         {
-            yield return $"{health.Pending} exchanges wait for retry, {health.Parked} are parked.";
+            yield return $"Waiting for retry: {health.Pending}; parked: {health.Parked}.";
         }
     }
 

@@ -15,7 +15,7 @@ public static class RuleEvaluator
         if (rules.AuthFailure == true && health.AuthFailedAt is { } authAt)
         {
             broken.Add(new("authFailure", AlertSeverity.Critical,
-                $"the system rejects the hub's credentials since {Time(authAt)}; {health.Parked} exchanges are parked"));
+                $"the system rejects the hub's credentials since {Time(authAt)}; {Exchanges(health.Parked)} parked"));
         }
 
         if (rules.CircuitOpen == true && health.CircuitOpenUntil is not null)
@@ -25,7 +25,7 @@ public static class RuleEvaluator
 
         if (rules.ConsecutiveFailures is { } failures && health.ConsecutiveFailures >= failures)
         {
-            broken.Add(new("consecutiveFailures", AlertSeverity.Critical, $"{health.ConsecutiveFailures} exchanges in a row failed"));
+            broken.Add(new("consecutiveFailures", AlertSeverity.Critical, $"{Exchanges(health.ConsecutiveFailures)} in a row failed"));
         }
 
         var window = health.Last5Minutes;
@@ -33,7 +33,7 @@ public static class RuleEvaluator
             && window.Failures * 100.0 >= percent * window.Exchanges)
         {
             broken.Add(new("failureRate", AlertSeverity.Warning,
-                $"{window.Failures} of {window.Exchanges} exchanges failed in the last 5 minutes"));
+                $"{window.Failures} of {Exchanges(window.Exchanges)} failed in the last 5 minutes"));
         }
 
         // The endpoint's expected activity is a silence threshold too, so one setting covers both.
@@ -51,7 +51,7 @@ public static class RuleEvaluator
 
         if (rules.DeadLetters == true && health.DeadLettered > 0)
         {
-            broken.Add(new("deadLetters", AlertSeverity.Warning, $"{health.DeadLettered} exchanges gave up retrying (dead letters)"));
+            broken.Add(new("deadLetters", AlertSeverity.Warning, $"{Exchanges(health.DeadLettered)} gave up retrying (dead letters)"));
         }
 
         return broken;
@@ -60,6 +60,9 @@ public static class RuleEvaluator
     // Silence counts from the last success, or from the endpoint's creation when it never had one.
     private static bool Silent(EndpointHealth health, TimeSpan silence) =>
         (health.LastSuccessAt ?? health.CreatedAt) is { } reference && health.At - reference >= silence;
+
+    /// <summary>Counts exchanges in words: "1 exchange", "3 exchanges".</summary>
+    public static string Exchanges(long count) => count == 1 ? "1 exchange" : $"{count} exchanges";
 
     public static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

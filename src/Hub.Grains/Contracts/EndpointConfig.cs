@@ -31,5 +31,12 @@ public sealed record EndpointConfig
 
     [Id(8)] public HealthPolicy Health { get; init; } = HealthPolicy.Default;
 
+    /// <summary>JSON paths such as <c>$.order.number</c> whose values in request and response bodies are stored as
+    /// business keys of each journal entry.</summary>
+    [Id(9)] public IReadOnlyList<string> BusinessKeys { get; init; } = [];
+
+    /// <summary>Journal retention of this endpoint in days; null members take the global defaults.</summary>
+    [Id(10)] public JournalRetentionPolicy? JournalRetention { get; init; }
+
     public static IReadOnlyList<string> DefaultRedactJsonFields { get; } = ["password", "token", "secret", "apiKey"];
 }

@@ -30,4 +30,5 @@ public sealed record InboundResult(
     [property: Id(0)] Guid JournalEntryId,
     [property: Id(1)] string CorrelationId,
     [property: Id(2)] Guid? ForwardExchangeId,
-    [property: Id(3)] string? ForwardEndpointId);
+    [property: Id(3)] string? ForwardEndpointId,
+    [property: Id(4)] string? RejectedReason = null);

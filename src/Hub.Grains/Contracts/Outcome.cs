@@ -19,4 +19,7 @@ public enum Outcome
 
     /// <summary>The request could not be sent at all, for example because the URL was invalid.</summary>
     InvalidRequest,
+
+    /// <summary>Inbound data the hub refused, such as a body declared as JSON that does not parse.</summary>
+    Rejected,
 }

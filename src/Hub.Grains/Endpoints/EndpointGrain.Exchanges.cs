@@ -4,6 +4,7 @@ using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
 using CrmAI.Hub.Retries;
+using CrmAI.Hub.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace CrmAI.Hub.Endpoints;
@@ -79,9 +80,16 @@ public sealed partial class EndpointGrain
             return KeyConflict(claim.ExchangeId, request, key);
         }
 
-        if (claim is not null)
+        if (claim is not null && (claim.ResultJson is not null || await _store.GetAsync(claim.ExchangeId, CancellationToken.None) is not null))
         {
             return await ExistingResultAsync(claim, request);
+        }
+
+        // Claimed but neither finished nor stored, and not running in this activation: the silo that ran it died
+        // before it settled. Nobody got its result, so it runs now under its original id.
+        if (claim is not null)
+        {
+            id = claim.ExchangeId;
         }
 
         var result = await SubmitAsync(request, options with { ExchangeId = id }, config);
@@ -143,10 +151,14 @@ public sealed partial class EndpointGrain
             return ToResult(stored, ExchangeStatus.Running, null);
         }
 
+        using var scope = BeginExchangeScope(stored);
+        using var activity = StartExchangeActivity(stored, trigger);
         try
         {
             var run = await RunAttemptsAsync(stored, trigger, quickRetries);
-            return await SettleAsync(stored, run, persisted);
+            var result = await SettleAsync(stored, run, persisted);
+            EndExchangeActivity(activity, result);
+            return result;
         }
         finally
         {
@@ -186,10 +198,11 @@ public sealed partial class EndpointGrain
             {
                 attempt++;
                 var result = await _sender.SendAsync(config, request);
+                HubMetrics.RecordAttempt(EndpointId, result.Outcome.ToString(), result.Duration);
                 var reason = attempt == stored.Attempts + 1 ? trigger : AttemptTrigger.QuickRetry;
                 var context = new AttemptContext(stored.ExchangeId, attempt, EndpointId, request.Operation,
                     request.Method, request.CorrelationId, _silo, reason);
-                lastEntry = JournalEntryFactory.FromAttempt(result, context, redactor, _journalOptions.MaxBodyBytes);
+                lastEntry = JournalEntryFactory.FromAttempt(result, context, redactor, _journalOptions.MaxBodyBytes, _businessKeys);
                 await AppendToJournalAsync(lastEntry);
                 RecordInCircuit(AttemptClassifier.Classify(result, config.Retry));
                 return result;
@@ -229,6 +242,9 @@ public sealed partial class EndpointGrain
             FailureClass.Permanent => FailAsync(stored, updated, run, persisted),
             _ => ScheduleRetryAsync(stored, updated, run, policy, persisted),
         });
+
+        HubMetrics.RecordExchange(
+            EndpointId, stored.Request.Operation, run.Last.Outcome.ToString(), result.Status.ToString(), run.Duration);
 
         // After the settlement, so the pushed health counts this exchange where it now is.
         ReportHealthChange();
@@ -315,6 +331,7 @@ public sealed partial class EndpointGrain
             NextAttemptAt = due < deadline ? due : deadline,
             ScheduledRetries = stored.ScheduledRetries + 1,
         };
+        HubMetrics.RecordRetryScheduled(EndpointId);
         return await SaveAndScheduleAsync(pending, run, persisted ? stored.State : null);
     }
 
@@ -345,6 +362,7 @@ public sealed partial class EndpointGrain
         _pending += (before == StoredState.Pending ? -1 : 0) + (after == StoredState.Pending ? 1 : 0);
         _parked += (before == StoredState.Parked ? -1 : 0) + (after == StoredState.Parked ? 1 : 0);
         _deadLettered += (before == StoredState.DeadLettered ? -1 : 0) + (after == StoredState.DeadLettered ? 1 : 0);
+        PublishBacklog();
     }
 
     private void RecordInCircuit(FailureClass failure)
@@ -397,6 +415,9 @@ public sealed partial class EndpointGrain
 
     private async Task AppendToJournalAsync(JournalEntry entry)
     {
+        // The span covers the wait for the batch commit, which is the journal write as the exchange sees it.
+        using var activity = HubActivity.Source.StartActivity("journal append");
+        entry = entry with { TraceId = entry.TraceId ?? HubActivity.CurrentTraceId };
         var stored = await _journal.AppendAsync(entry, CancellationToken.None);
         try
         {

@@ -19,8 +19,14 @@ public sealed partial class EndpointGrain
         var context = new AttemptContext(
             Guid.CreateVersion7(request.ReceivedAt), 1, EndpointId, "inbound", request.Method, correlationId, _silo);
         var elapsed = (_time.GetUtcNow() - request.ReceivedAt).TotalMilliseconds;
-        var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed);
+        var rejected = InvalidJsonReason(request);
+        var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed, rejected, _businessKeys);
         await AppendToJournalAsync(entry);
+
+        if (rejected is not null)
+        {
+            return new InboundResult(entry.Id, correlationId, null, null, rejected);
+        }
 
         if (config.ForwardTo is not { } target)
         {
@@ -48,6 +54,27 @@ public sealed partial class EndpointGrain
         }
 
         return new InboundResult(entry.Id, correlationId, forwardId, target.EndpointId);
+    }
+
+    // Data declared as JSON that does not parse is refused, so the sender learns of its bug and nothing broken is
+    // forwarded. The journal keeps the body as received.
+    private static string? InvalidJsonReason(InboundRequest request)
+    {
+        var mediaType = BodyCodec.MediaType(request.ContentType);
+        if (mediaType is null || !(mediaType.EndsWith("/json", StringComparison.Ordinal) || mediaType.EndsWith("+json", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(request.Body);
+            return null;
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            return $"The body is declared as JSON but is not valid JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine + 1})";
+        }
     }
 
     // A forward to an endpoint that does not exist is still journaled, so the data is never silently lost.

@@ -29,6 +29,7 @@ public sealed partial class EndpointGrain
     private async Task LoadBacklogAsync(CancellationToken cancellationToken)
     {
         (_pending, _parked, _deadLettered) = await _store.CountBacklogAsync(EndpointId, cancellationToken);
+        PublishBacklog();
         if (_stats.State.AuthFailedAt is { } failedAt)
         {
             _nextAuthProbeAt = failedAt + _config.State.Config!.Retry.AuthProbeInterval;

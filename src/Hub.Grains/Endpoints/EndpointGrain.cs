@@ -3,6 +3,7 @@ using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
 using CrmAI.Hub.Retries;
+using CrmAI.Hub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -37,6 +38,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
     private SemaphoreSlim _slots = new(1);
     private int _slotCount = 1;
     private Redactor? _redactor;
+    private BusinessKeyExtractor _businessKeys = BusinessKeyExtractor.None;
     private ResiliencePipeline<AttemptResult> _quickRetries = ResiliencePipeline<AttemptResult>.Empty;
     private bool _statsDirty;
 
@@ -79,6 +81,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        BacklogRegistry.Remove(_silo, EndpointId);
         await FlushStatsAsync(cancellationToken);
     }
 
@@ -118,6 +121,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
         await _stats.ClearStateAsync();
         _statsDirty = false;
         ApplyConfig(null);
+        BacklogRegistry.Remove(_silo, EndpointId);
         await GrainFactory.GetGrain<IEndpointDirectoryGrain>(IEndpointDirectoryGrain.Key).RemoveAsync(EndpointId);
         return true;
     }
@@ -140,6 +144,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
         }
 
         _redactor = new Redactor(config);
+        _businessKeys = new BusinessKeyExtractor(config);
         _circuit.Policy = config.Retry.Circuit;
         _quickRetries = QuickRetryPipeline.Create(config.Retry, _circuit, _time);
 

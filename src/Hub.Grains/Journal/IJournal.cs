@@ -18,4 +18,10 @@ public interface IJournal
 
     /// <summary>Returns every attempt of an exchange in attempt order, without body contents.</summary>
     Task<IReadOnlyList<JournalEntry>> GetExchangeAsync(Guid exchangeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams the entries that match <paramref name="query"/> (its limit and cursor ignored), newest first,
+    /// without body contents, stopping after <paramref name="maxRows"/>.
+    /// </summary>
+    IAsyncEnumerable<JournalEntry> ExportAsync(JournalQuery query, long maxRows, CancellationToken cancellationToken);
 }

@@ -50,4 +50,10 @@ public sealed record JournalEntry
 
     /// <summary>Name of the silo that ran the attempt.</summary>
     public required string Silo { get; init; }
+
+    /// <summary>W3C trace id (32 hex digits) of the exchange run, or null when tracing was off.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>Values found at the endpoint's <c>businessKeys</c> JSON paths in the request and response bodies.</summary>
+    public IReadOnlyList<string> BusinessKeys { get; init; } = [];
 }

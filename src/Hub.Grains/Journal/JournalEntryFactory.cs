@@ -9,7 +9,8 @@ namespace CrmAI.Hub.Journal;
 public static class JournalEntryFactory
 {
     public static JournalEntry FromAttempt(
-        AttemptResult attempt, AttemptContext context, Redactor redactor, int maxBodyBytes)
+        AttemptResult attempt, AttemptContext context, Redactor redactor, int maxBodyBytes,
+        BusinessKeyExtractor? businessKeys = null)
     {
         var requestBody = BodyCodec.Decode(attempt.RequestBody, attempt.RequestContentType, []);
         var responseBody = attempt.ResponseBody is null
@@ -38,11 +39,13 @@ public static class JournalEntryFactory
             CorrelationId = context.CorrelationId,
             StartedAt = attempt.StartedAt,
             Silo = context.Silo,
+            BusinessKeys = businessKeys?.Extract(requestBody.Bytes, attempt.ResponseBody?.Bytes ?? []) ?? [],
         };
     }
 
     public static JournalEntry FromInbound(
-        InboundRequest request, AttemptContext context, Redactor redactor, int maxBodyBytes, double durationMs)
+        InboundRequest request, AttemptContext context, Redactor redactor, int maxBodyBytes, double durationMs,
+        string? rejectedReason = null, BusinessKeyExtractor? businessKeys = null)
     {
         var body = BodyCodec.Decode(request.Body, request.ContentType, ContentEncodings(request.Headers));
 
@@ -58,14 +61,16 @@ public static class JournalEntryFactory
             Url = redactor.RedactUrl(new Uri(request.Url)),
             RequestHeaders = redactor.RedactHeaders(request.Headers),
             RequestBody = BodyCodec.ToJournal(body, request.ContentType, redactor, maxBodyBytes),
-            StatusCode = 202,
+            StatusCode = rejectedReason is null ? 202 : 400,
             ResponseHeaders = new Dictionary<string, string>(),
             ResponseBody = JournalBody.Empty,
             DurationMs = durationMs,
-            Outcome = Outcome.Success,
+            Outcome = rejectedReason is null ? Outcome.Success : Outcome.Rejected,
+            Error = rejectedReason,
             CorrelationId = context.CorrelationId,
             StartedAt = request.ReceivedAt,
             Silo = context.Silo,
+            BusinessKeys = businessKeys?.Extract(body.Bytes) ?? [],
         };
     }
 

@@ -12,14 +12,14 @@ namespace CrmAI.Hub.Journal;
 /// The journal in PostgreSQL: appends go through the batched <see cref="JournalWriter"/>, reads run as
 /// parameterized queries.
 /// </summary>
-public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writer) : IJournal
+public sealed partial class JournalStore(NpgsqlDataSource dataSource, JournalWriter writer) : IJournal
 {
     private const string Columns =
         "id, exchange_id, attempt, endpoint_id, direction, operation, method, url, request_headers, " +
         "request_content_type, request_body, request_body_bytes, request_body_size, request_body_sha256, " +
         "request_body_truncated, status_code, response_headers, response_content_type, response_body, " +
         "response_body_bytes, response_body_size, response_body_sha256, response_body_truncated, duration_ms, " +
-        "outcome, error, correlation_id, started_at, silo, trigger";
+        "outcome, error, correlation_id, started_at, silo, trigger, business_keys, trace_id";
 
     // Lists show no bodies, so they are not read: a page of 500 entries would otherwise carry up to 500 bodies.
     private static readonly string SummaryColumns = Columns
@@ -50,15 +50,8 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
     public async Task<JournalPage> QueryAsync(JournalQuery query, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand();
-        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM journal_entries WHERE TRUE");
-        AddFilter(sql, command, "endpoint_id =", query.EndpointId, NpgsqlDbType.Text);
-        AddFilter(sql, command, "direction =", query.Direction?.ToString(), NpgsqlDbType.Text);
-        AddFilter(sql, command, "outcome =", query.Outcome?.ToString(), NpgsqlDbType.Text);
-        AddFilter(sql, command, "operation =", query.Operation, NpgsqlDbType.Text);
-        AddFilter(sql, command, "correlation_id =", query.CorrelationId, NpgsqlDbType.Text);
-        AddFilter(sql, command, "exchange_id =", query.ExchangeId, NpgsqlDbType.Uuid);
-        AddFilter(sql, command, "started_at >=", query.From?.UtcDateTime, NpgsqlDbType.TimestampTz);
-        AddFilter(sql, command, "started_at <", query.To?.UtcDateTime, NpgsqlDbType.TimestampTz);
+        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM {JournalFilterSql.Source(command, query)} WHERE TRUE");
+        JournalFilterSql.Append(sql, command, query);
         if (query.After is { } after)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = after.StartedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -81,17 +74,6 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
         var page = entries.GetRange(0, query.Limit);
         var last = page[^1];
         return new JournalPage(page, new JournalCursor(last.StartedAt, last.Id));
-    }
-
-    private static void AddFilter<T>(StringBuilder sql, NpgsqlCommand command, string condition, T? value, NpgsqlDbType type)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
-        sql.Append(CultureInfo.InvariantCulture, $" AND {condition} ${command.Parameters.Count}");
     }
 
     private static async Task<List<JournalEntry>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -128,6 +110,8 @@ public sealed class JournalStore(NpgsqlDataSource dataSource, JournalWriter writ
         StartedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(27)),
         Silo = reader.GetString(28),
         Trigger = Enum.Parse<AttemptTrigger>(reader.GetString(29)),
+        BusinessKeys = reader.GetFieldValue<string[]>(reader.GetOrdinal("business_keys")),
+        TraceId = NullableString(reader, reader.GetOrdinal("trace_id")),
     };
 
     // Reads the six body columns that start at the given ordinal; a null size means no response body.

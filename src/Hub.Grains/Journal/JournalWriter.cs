@@ -16,6 +16,7 @@ public sealed partial class JournalWriter : BackgroundService
 
     private readonly Channel<PendingEntry> _buffer;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly JournalPartitions _partitions;
     private readonly JournalOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<JournalWriter> _logger;
@@ -23,11 +24,13 @@ public sealed partial class JournalWriter : BackgroundService
 
     public JournalWriter(
         NpgsqlDataSource dataSource,
+        JournalPartitions partitions,
         IOptions<JournalOptions> options,
         TimeProvider time,
         ILogger<JournalWriter> logger)
     {
         _dataSource = dataSource;
+        _partitions = partitions;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -89,13 +92,23 @@ public sealed partial class JournalWriter : BackgroundService
     private async Task WriteWithRetryAsync(List<PendingEntry> batch)
     {
         var delay = TimeSpan.FromMilliseconds(200);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                await _partitions.EnsureAsync(batch.Select(p => p.Entry.StartedAt), CancellationToken.None);
                 await JournalCopy.WriteAsync(_dataSource, batch.Select(p => p.Entry), CancellationToken.None);
+                Telemetry.HubMetrics.RecordJournalBatch(batch.Count, clock.Elapsed);
                 CompleteAll(batch);
                 return;
+            }
+            catch (PostgresException error) when (JournalPartitions.IsMissingPartition(error) && attempt <= 3)
+            {
+                // Retention dropped a day this process still believed to exist: forget and create it again.
+                _partitions.Forget();
+                LogWriteFailed(_logger, batch.Count, attempt, TimeSpan.Zero, error);
+                continue;
             }
             catch (PostgresException error) when (IsDataError(error))
             {
@@ -123,6 +136,7 @@ public sealed partial class JournalWriter : BackgroundService
             var entry = pending.Entry;
             try
             {
+                await _partitions.EnsureAsync([entry.StartedAt], CancellationToken.None);
                 await JournalCopy.WriteAsync(_dataSource, [entry], CancellationToken.None);
             }
             catch (PostgresException error) when (IsDataError(error))

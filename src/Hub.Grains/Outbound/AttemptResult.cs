@@ -27,6 +27,9 @@ public sealed record AttemptResult
 
     public string? Error { get; init; }
 
+    /// <summary>True when the connection was not opened because the address is not allowed; never retried.</summary>
+    public bool AddressRejected { get; init; }
+
     public required DateTimeOffset StartedAt { get; init; }
 
     public required TimeSpan Duration { get; init; }

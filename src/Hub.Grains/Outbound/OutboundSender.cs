@@ -63,6 +63,10 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
                 Error = $"No complete response within {config.Timeout.TotalSeconds:0.###} s",
             };
         }
+        catch (HttpRequestException error) when (error.InnerException is AddressRejectedException rejected)
+        {
+            result = result with { Outcome = Outcome.NetworkError, Error = rejected.Message, AddressRejected = true };
+        }
         catch (HttpRequestException error)
         {
             result = result with { Outcome = Outcome.NetworkError, Error = Describe(error) };

@@ -26,6 +26,8 @@ public static class AttemptClassifier
         {
             case Outcome.Success:
                 return FailureClass.None;
+            case Outcome.NetworkError when attempt.AddressRejected:
+                return FailureClass.Permanent;
             case Outcome.Timeout or Outcome.NetworkError:
                 return FailureClass.Transient;
             case Outcome.InvalidRequest:

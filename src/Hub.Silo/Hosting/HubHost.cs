@@ -5,6 +5,7 @@ using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
 using CrmAI.Hub.Retries;
+using CrmAI.Hub.Silo.Security;
 using CrmAI.Hub.Silo.Storage;
 using CrmAI.Hub.Silo.Telegram;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -203,6 +204,7 @@ public sealed partial class HubHost : IAsyncDisposable
         services.Configure<ApiKeyOptions>(options => options.AdminKey = apiKey);
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName);
         services.AddSingleton<JournalWriter>();
+        services.AddJournalMaintenance();
         services.AddSingleton<IJournal, JournalStore>();
         services.AddSingleton<IExchangeStore, PostgresExchangeStore>();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
@@ -218,11 +220,13 @@ public sealed partial class HubHost : IAsyncDisposable
             .RemoveAllLoggers();
         services.AddHubApi();
         services.AddHubTelegram(builder.Configuration);
+        builder.AddHubSecurity(settings);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
 
         builder.UseOrleans(silo => ConfigureSilo(silo, settings, connectionString));
+        builder.AddHubTelemetry();
     }
 
     private static void ConfigureSilo(ISiloBuilder silo, HubSettings settings, string connectionString)
@@ -286,6 +290,7 @@ public sealed partial class HubHost : IAsyncDisposable
     private static void MapRoutes(WebApplication app)
     {
         app.UseHubApi();
+        app.UseHubTelemetry();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
     }

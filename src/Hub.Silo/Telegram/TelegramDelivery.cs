@@ -1,4 +1,5 @@
 using CrmAI.Hub.Notifications;
+using CrmAI.Hub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Telegram.Bot;
 using Telegram.Bot.Types;
@@ -97,6 +98,7 @@ public sealed class TelegramDelivery(
         var ids = rows.Select(row => row.Id).ToList();
         var message = AlertMessageFormatter.Format(rows.Select(row => row.Notice).ToList());
         pacer.Reserve(chatId);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -106,6 +108,7 @@ public sealed class TelegramDelivery(
                 linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: timeout.Token);
 
             // The message is out: record that even while the hub stops, or a restart would send it again.
+            HubMetrics.RecordTelegramSent(clock.Elapsed);
             await store.MarkSentAsync(ids, sent.MessageId, time.GetUtcNow(), CancellationToken.None);
             logger.LogMessageSent(rows.Count, chatId, sent.MessageId);
         }
@@ -116,11 +119,14 @@ public sealed class TelegramDelivery(
         catch (OperationCanceledException)
         {
             var error = $"sendMessage timed out after {timings.RequestTimeout}";
+            HubMetrics.RecordTelegramFailed(nameof(SendFailureKind.Transient), clock.Elapsed);
             await SettleFailureAsync(chatId, rows, new SendFailure(SendFailureKind.Transient, error), cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            await SettleFailureAsync(chatId, rows, SendFailure.From(exception, secrets), cancellationToken);
+            var failure = SendFailure.From(exception, secrets);
+            HubMetrics.RecordTelegramFailed(failure.Kind.ToString(), clock.Elapsed);
+            await SettleFailureAsync(chatId, rows, failure, cancellationToken);
         }
     }
 

@@ -172,22 +172,44 @@ public sealed class InboundTests(HubFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Inbound_ForwardToMissingEndpoint_JournalsInvalidRequest()
+    public async Task PutEndpoint_ForwardToMissingEndpoint_Returns400()
     {
         var storeId = HubFixture.NewEndpointId("store");
         var missingId = HubFixture.NewEndpointId("missing");
-        await _hub.PutEndpointAsync(storeId, new
+        var body = System.Text.Json.JsonSerializer.Serialize(new
         {
             baseUrl = _target.BaseUrl, forwardTo = new { endpointId = missingId, method = "POST", path = "/orders" },
         });
-        var correlationId = $"forward-{Guid.NewGuid():N}";
 
-        var response = await _hub.PostInboundAsync(storeId, """{"number":"A-10105"}"""u8.ToArray(), "application/json",
-            new Dictionary<string, string> { ["X-Correlation-Id"] = correlationId });
-        var forwarded = await _hub.WaitForJournalAsync($"endpoint={missingId}&correlationId={correlationId}", 1, ForwardDeadline);
+        var response = await _hub.SendAsync(HttpMethod.Put, $"/api/endpoints/{storeId}", body);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.Status);
-        Assert.Equal("InvalidRequest", Assert.Single(forwarded).GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Contains("forwardTo.endpointId", response.ErrorFields);
+    }
+
+    [Fact]
+    public async Task DeleteEndpoint_StillAForwardTarget_Returns409()
+    {
+        var (storeId, crmId) = await PutForwardingPairAsync();
+
+        var response = await _hub.SendAsync(HttpMethod.Delete, $"/api/endpoints/{crmId}", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.Status);
+        Assert.Contains(storeId, response.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inbound_MalformedJson_Returns400AndJournalsRejected()
+    {
+        var (storeId, _) = await PutForwardingPairAsync();
+
+        var response = await _hub.PostInboundAsync(storeId, """{"number":"""u8.ToArray(), "application/json");
+        var entryId = response.Json.GetProperty("journalEntryId").GetString();
+        var entry = await _hub.GetJsonAsync($"/api/journal/{entryId}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("Rejected", entry.GetProperty("outcome").GetString());
+        Assert.Equal("{\"number\":", entry.GetProperty("requestBody").GetProperty("text").GetString());
         Assert.Empty(_target.Requests);
     }
 

@@ -228,7 +228,7 @@ public sealed class JournalQueryTests(HubFixture fixture) : IAsyncLifetime
     [InlineData("to=2026-13-45T00:00:00Z", "to")]
     [InlineData("outcome=Exploded", "outcome")]
     [InlineData("outcome=1", "outcome")]
-    [InlineData("outcome=Timeout,HttpError", "outcome")]
+    [InlineData("outcome=Timeout,Exploded", "outcome")]
     [InlineData("direction=Sideways", "direction")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=501", "limit")]

@@ -48,9 +48,15 @@ public sealed class HubInstance : IAsyncDisposable
 
     private IReadOnlyList<KeyValuePair<string, string>> Settings { get; }
 
-    /// <summary>Starts a hub on the given database; extra settings are added as configuration keys.</summary>
+    /// <summary>
+    /// Starts a hub on the given database; extra settings are added as configuration keys, and
+    /// <paramref name="services"/> may replace services after the test resolver is in place.
+    /// </summary>
     public static async Task<HubInstance> StartAsync(
-        string connectionString, string? dataDirectory = null, IReadOnlyList<KeyValuePair<string, string>>? settings = null)
+        string connectionString,
+        string? dataDirectory = null,
+        IReadOnlyList<KeyValuePair<string, string>>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("hub-test-data-").FullName;
         settings ??= [];
@@ -63,6 +69,9 @@ public sealed class HubInstance : IAsyncDisposable
             "--HUB_GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--urls", "http://127.0.0.1:0",
             "--Logging:LogLevel:Default", "Warning",
+
+            // The external systems of the tests listen on 127.0.0.1; security tests pass false to test the guard.
+            "--Hub:AllowPrivateNetworks", "true",
         };
         foreach (var (key, value) in settings)
         {
@@ -71,7 +80,10 @@ public sealed class HubInstance : IAsyncDisposable
         }
 
         var host = await HubHost.CreateAsync([.. args], builder =>
-            builder.Services.Replace(ServiceDescriptor.Singleton<IHostResolver, TestHostResolver>()));
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<IHostResolver, TestHostResolver>());
+            services?.Invoke(builder.Services);
+        });
         await host.StartAsync();
         return new HubInstance(host, connectionString, dataDirectory, settings);
     }
@@ -122,6 +134,11 @@ public sealed class HubInstance : IAsyncDisposable
     {
         Client.Dispose();
         await _host.DisposeAsync();
+
+        // Orleans' ADO.NET providers connect through Npgsql's global pool, which keeps idle connections open for
+        // minutes after the hub stops. Closing them keeps the suite's many hubs under the server's connection limit.
+        using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        Npgsql.NpgsqlConnection.ClearPool(connection);
     }
 
     private static int FreePort()

@@ -199,6 +199,9 @@ public sealed class HubProcess : IAsyncDisposable
         start.Environment["HUB_POSTGRES"] = connectionString;
         start.Environment["HUB_API_KEY"] = ApiKey;
         start.Environment["HUB_DATA_DIR"] = dataDirectory;
+
+        // The external systems of the tests listen on 127.0.0.1.
+        start.Environment["Hub__AllowPrivateNetworks"] = "true";
         start.Environment["HUB_SILO_PORT"] = LoopbackPorts.FindClosed().ToString(CultureInfo.InvariantCulture);
         start.Environment["HUB_GATEWAY_PORT"] = LoopbackPorts.FindClosed().ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in extra ?? new Dictionary<string, string>())

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace CrmAI.Hub.Api.Security;
+
+/// <summary>
+/// Adds the request checks in their order: header limits, then the API key and scope, then the per-key limits,
+/// which need the key the second step found, and last the audit of admin actions.
+/// </summary>
+public static class ApiSecurityApplicationExtensions
+{
+    public static WebApplication UseHubApiSecurity(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<HeaderLimitMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
+        app.UseMiddleware<AuditMiddleware>();
+        return app;
+    }
+}

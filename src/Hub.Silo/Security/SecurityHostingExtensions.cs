@@ -1,0 +1,69 @@
+using CrmAI.Hub.Outbound;
+using CrmAI.Hub.Silo.Hosting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Serialization;
+
+namespace CrmAI.Hub.Silo.Security;
+
+/// <summary>
+/// Wires the outbound address guard and the protection of stored secrets into the host.
+/// </summary>
+public static class SecurityHostingExtensions
+{
+    /// <summary>Configuration key of a folder for the Data Protection key ring in place of PostgreSQL.</summary>
+    public const string KeysFolderKey = "Hub:DataProtectionKeysFolder";
+
+    // Keys protected under one application name are readable only under the same name, so it never changes.
+    private const string ApplicationName = "crmai-hub";
+    private const int KestrelMaxHeaderCount = 256;
+    private const int KestrelMaxHeaderBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder, HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        // The private PostgreSQL means a developer's machine, where the external systems usually run locally too.
+        var developmentMode = settings.Postgres is null;
+        if (developmentMode && string.IsNullOrWhiteSpace(builder.Configuration[OutboundOptions.AllowPrivateNetworksKey]))
+        {
+            builder.Configuration.AddInMemoryCollection([new(OutboundOptions.AllowPrivateNetworksKey, "true")]);
+            builder.Services.AddHostedService<PrivateNetworkNotice>();
+        }
+
+        // Backstop for HeaderLimitMiddleware, which returns a ProblemDetails below these limits.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeaderCount = KestrelMaxHeaderCount;
+            kestrel.Limits.MaxRequestHeadersTotalSize = KestrelMaxHeaderBytes;
+        });
+
+        var services = builder.Services;
+        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.SectionName);
+        services.AddSingleton<IConnectionOpener, SocketConnectionOpener>();
+        AddCredentialProtection(services, builder.Configuration[KeysFolderKey]);
+        return builder;
+    }
+
+    private static void AddCredentialProtection(IServiceCollection services, string? keysFolder)
+    {
+        var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (!string.IsNullOrWhiteSpace(keysFolder))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>(
+                (options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+        }
+
+        services.AddOptions<SystemTextJsonGrainStorageSerializerOptions>()
+            .Configure<IDataProtectionProvider, ILoggerFactory>((options, provider, loggers) =>
+                options.JsonSerializerOptions.Converters.Add(
+                    new ProtectedAuthConverter(provider, loggers.CreateLogger<ProtectedAuthConverter>())));
+    }
+}
