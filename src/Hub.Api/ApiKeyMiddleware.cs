@@ -58,6 +58,12 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
         var presented = context.Request.Headers[ApiKeyOptions.HeaderName].ToString();
         if (presented.Length == 0)
         {
+            presented = BasicAuthPassword(context) ?? "";
+        }
+
+        if (presented.Length == 0)
+        {
+            AskBrowserForKey(context);
             await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "API key missing",
                 $"Send the API key in the {ApiKeyOptions.HeaderName} header.");
             return null;
@@ -66,6 +72,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
         var caller = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
         if (caller is null)
         {
+            AskBrowserForKey(context);
             await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "API key invalid",
                 $"The {ApiKeyOptions.HeaderName} header does not carry a valid key.");
             return null;
@@ -74,4 +81,38 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
         caller.AttachTo(context);
         return caller;
     }
+
+    // A browser cannot send X-Api-Key when it opens the Orleans Dashboard, so there the key may also come as the
+    // password of HTTP Basic authentication (any user name), which the browser asks for.
+    private static string? BasicAuthPassword(HttpContext context)
+    {
+        if (!IsOrleansDashboard(context)
+            || !System.Net.Http.Headers.AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var header)
+            || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+            var colon = pair.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : pair[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static void AskBrowserForKey(HttpContext context)
+    {
+        if (IsOrleansDashboard(context))
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"CrmAI Hub: user name any, password the admin API key\"";
+        }
+    }
+
+    private static bool IsOrleansDashboard(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(RouteScopes.OrleansDashboardPath);
 }

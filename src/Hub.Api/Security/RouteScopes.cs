@@ -61,8 +61,19 @@ public static class RouteScopes
     public static bool TryGetScope(RouteEndpoint endpoint, out ApiScope? scope)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+
+        // The Orleans Dashboard maps its own pages and data routes; it shows grain state, so all of it is admin.
+        if ((endpoint.RoutePattern.RawText ?? "").TrimStart('/').StartsWith(OrleansDashboardPath.TrimStart('/'), StringComparison.OrdinalIgnoreCase))
+        {
+            scope = ApiScope.Admin;
+            return true;
+        }
+
         return Table.TryGetValue(KeyOf(endpoint), out scope);
     }
+
+    /// <summary>Where the Orleans Dashboard is mapped; every route under it needs the admin scope.</summary>
+    public const string OrleansDashboardPath = "/orleans";
 
     /// <summary>Returns the table key of a route: its method (or <see cref="AnyMethod"/>), a space and its pattern.</summary>
     public static string KeyOf(RouteEndpoint endpoint)

@@ -13,7 +13,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using CrmAI.Hub.Api.Security;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 
 namespace CrmAI.Hub.Silo.Hosting;
@@ -281,6 +283,9 @@ public sealed partial class HubHost : IAsyncDisposable
                 }
             });
 
+        // The dashboard's counters come from this silo; its trace view stays off because traces can show data.
+        silo.AddDashboard(options => options.HideTrace = true);
+
         // JSON without CLR type names, so renaming a class never breaks stored state.
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(options =>
@@ -291,6 +296,7 @@ public sealed partial class HubHost : IAsyncDisposable
     {
         app.UseHubApi();
         app.UseHubTelemetry();
+        app.MapOrleansDashboard(RouteScopes.OrleansDashboardPath);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
     }
