@@ -199,14 +199,14 @@ internal static class AlertLatencyBenchmark
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
-    private static string FreePort()
+    internal static string FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static void TryDelete(string folder)
+    internal static void TryDelete(string folder)
     {
         try
         {

@@ -18,6 +18,13 @@ if (args is ["alerts", ..])
     return;
 }
 
+// "telemetry": exchange throughput of an in-process hub with telemetry on and off.
+if (args is ["telemetry", ..])
+{
+    await TelemetryCostBenchmark.RunAsync(stop.Token);
+    return;
+}
+
 // "journal": journal ingest by binary COPY against one INSERT per row, and query latency over 1 million rows.
 if (args is ["journal", ..])
 {
