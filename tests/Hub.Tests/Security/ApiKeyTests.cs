@@ -182,7 +182,9 @@ public sealed class ApiKeyTests(HubFixture fixture)
         var dump = await DatabaseDump.ReadAllTextAsync(_hub.ConnectionString);
 
         Assert.DoesNotContain(key, dump, StringComparison.Ordinal);
-        Assert.DoesNotContain(key.Split('_')[2], dump, StringComparison.Ordinal);
+        // The secret is everything after the key id; base64url secrets may contain '_' themselves.
+        var secret = key[(key.IndexOf('_', "hub_".Length) + 1)..];
+        Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
     }
 
     private async Task<string?> LastUsedAtAsync(string id)
