@@ -52,4 +52,5 @@ public static class HubEventIds
     public const int OutboundAddressRejected = 5003;
     public const int CredentialsUnprotectFailed = 5004;
     public const int AuditWriteFailed = 5005;
+    public const int InboundAuthFailed = 5006;
 }

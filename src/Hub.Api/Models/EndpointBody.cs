@@ -41,6 +41,9 @@ public sealed record EndpointBody
 
     /// <summary>Journal retention days of this endpoint: <c>hotDays</c>, <c>warmDays</c>, <c>coldDays</c>.</summary>
     public JournalRetentionBody? JournalRetention { get; init; }
+
+    /// <summary>How senders of inbound data authenticate instead of a hub API key: a shared secret or an HMAC signature.</summary>
+    public InboundAuthBody? InboundAuth { get; init; }
 }
 
 /// <summary>
@@ -101,6 +104,18 @@ public sealed record AuthBody(
     string? Value = null);
 
 /// <summary>
+/// Inbound authentication: <c>{"type":"sharedSecret","header","secret"}</c> or
+/// <c>{"type":"hmac","header","secret","timestampHeader","toleranceSeconds"}</c>.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record InboundAuthBody(
+    [property: Required] string? Type = null,
+    [property: Required] string? Header = null,
+    [property: Required] string? Secret = null,
+    string? TimestampHeader = null,
+    double? ToleranceSeconds = null);
+
+/// <summary>
 /// Where inbound data is delivered: an endpoint, and the method and path of the outbound request.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -121,7 +136,8 @@ public sealed record EndpointView(
     RetryView Retry,
     HealthBody Health,
     IReadOnlyList<string> BusinessKeys,
-    JournalRetentionBody? JournalRetention)
+    JournalRetentionBody? JournalRetention,
+    InboundAuthView? InboundAuth)
 {
     public static EndpointView From(string endpointId, EndpointConfig config) => new(
         endpointId,
@@ -135,7 +151,8 @@ public sealed record EndpointView(
         RetryView.From(config.Retry),
         HealthBody.From(config.Health),
         config.BusinessKeys,
-        JournalRetentionBody.From(config.JournalRetention));
+        JournalRetentionBody.From(config.JournalRetention),
+        config.InboundAuth is null ? null : InboundAuthView.From(config.InboundAuth));
 }
 
 /// <summary>
@@ -149,6 +166,20 @@ public sealed record AuthView(string Type, string? Username, string? Name, bool 
         auth.Username,
         auth.HeaderName,
         auth.Secrets().Any());
+}
+
+/// <summary>
+/// Inbound authentication as the API shows it: the type and header names, with <c>configured</c> telling that a
+/// secret is set. The tolerance is null without a timestamp header.
+/// </summary>
+public sealed record InboundAuthView(string Type, string Header, string? TimestampHeader, double? ToleranceSeconds, bool Configured)
+{
+    public static InboundAuthView From(InboundAuth auth) => new(
+        auth.Type == InboundAuthType.Hmac ? "hmac" : "sharedSecret",
+        auth.Header,
+        auth.TimestampHeader,
+        auth.TimestampHeader is null ? null : auth.Tolerance.TotalSeconds,
+        !string.IsNullOrEmpty(auth.Secret));
 }
 
 /// <summary>

@@ -11,6 +11,12 @@ internal static class EndpointBodyMapper
     public const double MaxTimeoutSeconds = 300;
     public const int MaxConcurrencyLimit = 1000;
 
+    /// <summary>Shortest inbound secret accepted, because the inbound route is reachable without a hub key.</summary>
+    public const int MinInboundSecretLength = 16;
+
+    /// <summary>Longest replay window of signed timestamps: one day.</summary>
+    public const double MaxInboundToleranceSeconds = 86_400;
+
     public static EndpointConfig? ToConfig(EndpointBody body, Validation errors)
     {
         var baseUrl = CheckBaseUrl(body.BaseUrl, errors);
@@ -39,6 +45,7 @@ internal static class EndpointBodyMapper
         var redactJsonFields = body.RedactJsonFields ?? [.. EndpointConfig.DefaultRedactJsonFields];
         var businessKeys = BusinessKeysBody.Check(body.BusinessKeys, redactJsonFields, errors);
         var journalRetention = body.JournalRetention?.ToPolicy(errors);
+        var inboundAuth = CheckInboundAuth(body.InboundAuth, errors);
         if (!errors.IsValid || baseUrl is null)
         {
             return null;
@@ -57,6 +64,7 @@ internal static class EndpointBodyMapper
             Health = health,
             BusinessKeys = businessKeys,
             JournalRetention = journalRetention,
+            InboundAuth = inboundAuth,
         };
     }
 
@@ -124,6 +132,69 @@ internal static class EndpointBodyMapper
                 errors.Add("auth.type", "Must be 'bearer', 'basic' or 'header'.");
                 return null;
         }
+    }
+
+    private static InboundAuth? CheckInboundAuth(InboundAuthBody? auth, Validation errors)
+    {
+        if (auth is null)
+        {
+            return null;
+        }
+
+        var type = auth.Type switch
+        {
+            "sharedSecret" => InboundAuthType.SharedSecret,
+            "hmac" => InboundAuthType.Hmac,
+            _ => (InboundAuthType?)null,
+        };
+        if (type is null)
+        {
+            errors.Add("inboundAuth.type", "Must be 'sharedSecret' or 'hmac'.");
+        }
+
+        if (!Validation.IsToken(auth.Header))
+        {
+            errors.Add("inboundAuth.header", "Required: a valid HTTP header name.");
+        }
+        else if (auth.Header!.Equals(ApiKeyOptions.HeaderName, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("inboundAuth.header", $"{ApiKeyOptions.HeaderName} carries hub API keys; use a header such as X-Webhook-Secret or X-Signature.");
+        }
+
+        if (string.IsNullOrEmpty(auth.Secret) || auth.Secret.Length < MinInboundSecretLength)
+        {
+            errors.Add("inboundAuth.secret", $"Required: a secret of at least {MinInboundSecretLength} characters.");
+        }
+        else if (auth.Secret.Any(char.IsControl) || auth.Secret.Trim().Length != auth.Secret.Length)
+        {
+            errors.Add("inboundAuth.secret", "Must not contain control characters or leading or trailing spaces.");
+        }
+
+        if (auth.TimestampHeader is not null && (type != InboundAuthType.Hmac || !Validation.IsToken(auth.TimestampHeader)))
+        {
+            errors.Add("inboundAuth.timestampHeader", "Allowed only with type 'hmac', as a valid HTTP header name.");
+        }
+
+        var tolerance = auth.ToleranceSeconds ?? InboundAuth.DefaultTolerance.TotalSeconds;
+        if (auth.ToleranceSeconds is not null && auth.TimestampHeader is null)
+        {
+            errors.Add("inboundAuth.toleranceSeconds", "Allowed only with 'timestampHeader'.");
+        }
+        else if (double.IsNaN(tolerance) || tolerance is < 1 or > MaxInboundToleranceSeconds)
+        {
+            errors.Add("inboundAuth.toleranceSeconds", $"Must be between 1 and {MaxInboundToleranceSeconds} seconds.");
+        }
+
+        return type is null || auth.Header is null
+            ? null
+            : new InboundAuth
+            {
+                Type = type.Value,
+                Header = auth.Header,
+                Secret = auth.Secret,
+                TimestampHeader = auth.TimestampHeader,
+                Tolerance = TimeSpan.FromSeconds(Math.Clamp(double.IsNaN(tolerance) ? 1 : tolerance, 1, MaxInboundToleranceSeconds)),
+            };
     }
 
     private static ForwardTarget? CheckForward(ForwardBody? forward, Validation errors)

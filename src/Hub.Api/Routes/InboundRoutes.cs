@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using CrmAI.Hub.Api.Models;
+using CrmAI.Hub.Api.Security;
 
 namespace CrmAI.Hub.Api.Routes;
 
@@ -24,18 +25,25 @@ public static class InboundRoutes
             .WithName("ReceiveInbound")
             .WithSummary("Receive data that an external system pushes; journaled, and forwarded when configured")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return api;
     }
 
     private static async Task<Results<Accepted<InboundResult>, ProblemHttpResult>> ReceiveAsync(
-        string endpointId, HttpRequest http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+        string endpointId, HttpRequest http, IGrainFactory grains, ApiKeyAuthenticator authenticator, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (RouteChecks.InvalidEndpointId(endpointId) is { } invalid)
         {
             return invalid;
         }
+
+        // The route is public in RouteScopes because an endpoint with inboundAuth checks its own secret. The key
+        // check here applies only when the grain reports that the endpoint has no inboundAuth.
+        var keyProblem = await CheckHubKeyAsync(http, authenticator, cancellationToken);
 
         var receivedAt = time.GetUtcNow();
         using var buffer = new MemoryStream();
@@ -50,12 +58,27 @@ public static class InboundRoutes
             ContentType = http.ContentType,
             CorrelationId = correlationId.Length == 0 ? null : correlationId[..Math.Min(correlationId.Length, ExchangeBody.MaxTextLength)],
             ReceivedAt = receivedAt,
+            HubKeyAccepted = keyProblem is null,
         };
 
         var result = await grains.GetGrain<IEndpointGrain>(endpointId).ReceiveAsync(request);
+
+        // Without a valid key, an unknown endpoint gets the key problem, so strangers cannot probe for endpoint ids.
         if (result is null)
         {
-            return RouteChecks.EndpointNotFound(endpointId);
+            return keyProblem ?? RouteChecks.EndpointNotFound(endpointId);
+        }
+
+        switch (result.Denial)
+        {
+            case InboundDenial.HubKeyRequired:
+                return keyProblem ?? throw new InvalidOperationException("The endpoint grain required a hub key although one was accepted.");
+            case InboundDenial.InboundAuthFailed:
+                // The detail stays the same for every cause, so a sender learns nothing about the secret.
+                return TypedResults.Problem(
+                    title: "Inbound authentication failed",
+                    detail: "The request does not carry valid credentials for this endpoint. The attempt is journaled as rejected.",
+                    statusCode: StatusCodes.Status401Unauthorized);
         }
 
         if (result.RejectedReason is { } reason)
@@ -69,5 +92,39 @@ public static class InboundRoutes
 
         var location = result.ForwardExchangeId is { } forwardId ? $"/api/exchanges/{forwardId}" : $"/api/journal/{result.JournalEntryId}";
         return TypedResults.Accepted(location, result);
+    }
+
+    // Returns null when the caller sent a hub API key with the exchange scope, else the 401 or 403 problem that
+    // ApiKeyMiddleware would have returned.
+    private static async Task<ProblemHttpResult?> CheckHubKeyAsync(
+        HttpRequest http, ApiKeyAuthenticator authenticator, CancellationToken cancellationToken)
+    {
+        var presented = http.Headers[ApiKeyOptions.HeaderName].ToString();
+        if (presented.Length == 0)
+        {
+            return TypedResults.Problem(
+                title: "API key missing",
+                detail: $"Send the API key in the {ApiKeyOptions.HeaderName} header, or configure inboundAuth on the endpoint.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var caller = await authenticator.AuthenticateAsync(presented, cancellationToken);
+        if (caller is null)
+        {
+            return TypedResults.Problem(
+                title: "API key invalid",
+                detail: $"The {ApiKeyOptions.HeaderName} header does not carry a valid key.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (!caller.Has(ApiScope.Exchange))
+        {
+            return TypedResults.Problem(
+                title: "Scope missing",
+                detail: $"This request needs an API key with the '{ApiScopes.Name(ApiScope.Exchange)}' scope; the key '{caller.Name}' lacks it.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return null;
     }
 }

@@ -38,5 +38,8 @@ public sealed record EndpointConfig
     /// <summary>Journal retention of this endpoint in days; null members take the global defaults.</summary>
     [Id(10)] public JournalRetentionPolicy? JournalRetention { get; init; }
 
+    /// <summary>How senders of inbound data authenticate, or null to require a hub API key with the exchange scope.</summary>
+    [Id(11)] public InboundAuth? InboundAuth { get; init; }
+
     public static IReadOnlyList<string> DefaultRedactJsonFields { get; } = ["password", "token", "secret", "apiKey"];
 }

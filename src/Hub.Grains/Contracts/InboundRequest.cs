@@ -20,6 +20,10 @@ public sealed record InboundRequest
     [Id(5)] public string? CorrelationId { get; init; }
 
     [Id(6)] public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>True when the caller sent a hub API key with the exchange scope. The grain lets such a key stand in
+    /// for authentication only on an endpoint without <see cref="EndpointConfig.InboundAuth"/>.</summary>
+    [Id(7)] public bool HubKeyAccepted { get; init; }
 }
 
 /// <summary>
@@ -31,4 +35,17 @@ public sealed record InboundResult(
     [property: Id(1)] string CorrelationId,
     [property: Id(2)] Guid? ForwardExchangeId,
     [property: Id(3)] string? ForwardEndpointId,
-    [property: Id(4)] string? RejectedReason = null);
+    [property: Id(4)] string? RejectedReason = null,
+    [property: Id(5)] InboundDenial? Denial = null);
+
+/// <summary>
+/// Why the grain did not accept inbound data from its caller.
+/// </summary>
+public enum InboundDenial
+{
+    /// <summary>The endpoint has no inbound authentication, so the caller needs a hub API key. Nothing is journaled.</summary>
+    HubKeyRequired,
+
+    /// <summary>The shared secret or signature is missing, wrong or too old. The attempt is journaled as rejected.</summary>
+    InboundAuthFailed,
+}

@@ -15,10 +15,20 @@ public sealed partial class EndpointGrain
             return null;
         }
 
+        if (config.InboundAuth is null && !request.HubKeyAccepted)
+        {
+            return new InboundResult(Guid.Empty, "", null, null, Denial: InboundDenial.HubKeyRequired);
+        }
+
         var correlationId = request.CorrelationId ?? Guid.CreateVersion7(request.ReceivedAt).ToString("N");
         var context = new AttemptContext(
             Guid.CreateVersion7(request.ReceivedAt), 1, EndpointId, "inbound", request.Method, correlationId, _silo);
         var elapsed = (_time.GetUtcNow() - request.ReceivedAt).TotalMilliseconds;
+        if (config.InboundAuth is { } inboundAuth && InboundAuthCheck.Failure(inboundAuth, request, _time.GetUtcNow()) is { } failure)
+        {
+            return await RejectUnauthenticatedAsync(request, context, redactor, elapsed, failure);
+        }
+
         var rejected = InvalidJsonReason(request);
         var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed, rejected, _businessKeys);
         await AppendToJournalAsync(entry);
@@ -54,6 +64,20 @@ public sealed partial class EndpointGrain
         }
 
         return new InboundResult(entry.Id, correlationId, forwardId, target.EndpointId);
+    }
+
+    // A request that fails the endpoint's inbound authentication is journaled with its body, so the operator can
+    // see who tried, and nothing is forwarded.
+    // NOTE: anonymous senders are not rate-limited, so a flood of bad requests adds one journal row and one warning each.
+    private async Task<InboundResult> RejectUnauthenticatedAsync(
+        InboundRequest request, AttemptContext context, Redactor redactor, double elapsed, string failure)
+    {
+        var error = $"Inbound authentication failed: {failure}";
+        var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed, error, _businessKeys)
+            with { StatusCode = 401 };
+        await AppendToJournalAsync(entry);
+        LogInboundAuthFailed(_logger, EndpointId, entry.Id, failure);
+        return new InboundResult(entry.Id, context.CorrelationId ?? "", null, null, Denial: InboundDenial.InboundAuthFailed);
     }
 
     // Data declared as JSON that does not parse is refused, so the sender learns of its bug and nothing broken is
@@ -108,4 +132,8 @@ public sealed partial class EndpointGrain
     [LoggerMessage(EventId = HubEventIds.ForwardFailed, Level = LogLevel.Error,
         Message = "Inbound data of endpoint {EndpointId} was not forwarded as exchange {ExchangeId}: endpoint {TargetId} does not exist")]
     private static partial void LogForwardTargetMissing(ILogger logger, string endpointId, string targetId, Guid exchangeId);
+
+    [LoggerMessage(EventId = HubEventIds.InboundAuthFailed, Level = LogLevel.Warning,
+        Message = "Inbound data of endpoint {EndpointId} was rejected with 401 and journaled as {JournalEntryId}: {Reason}")]
+    private static partial void LogInboundAuthFailed(ILogger logger, string endpointId, Guid journalEntryId, string reason);
 }

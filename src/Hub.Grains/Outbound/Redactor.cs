@@ -44,10 +44,16 @@ public sealed class Redactor
             _secretHeaders.Add(name);
         }
 
+        if (config.InboundAuth is { } inboundAuth)
+        {
+            _secretHeaders.Add(inboundAuth.Header);
+        }
+
         _jsonFields = new HashSet<string>(config.RedactJsonFields, StringComparer.OrdinalIgnoreCase);
 
         // Longest first, so a secret that contains another is replaced whole.
         _secretValues = (config.Auth?.Secrets() ?? [])
+            .Concat(config.InboundAuth?.Secret is { Length: > 0 } inboundSecret ? [inboundSecret] : [])
             .Where(s => s.Length >= 4)
             .OrderByDescending(s => s.Length)
             .ToArray();

@@ -49,11 +49,12 @@ public sealed partial class ProtectedAuthConverter(IDataProtectionProvider provi
         JsonSerializer.Serialize(writer, stored, options);
     }
 
-    private string? Protect(string? plain) => plain is null ? null : Prefix + _protector.Protect(plain);
+    /// <summary>Encrypts one secret value and marks it with <see cref="Prefix"/>, or returns null for null.</summary>
+    internal string? Protect(string? plain) => plain is null ? null : Prefix + _protector.Protect(plain);
 
     // A value that cannot be decrypted becomes null: the endpoint then fails authentication and turns AuthFailed,
     // and new credentials sent with PUT /api/endpoints/{id}/credentials replace it.
-    private string? Unprotect(string? stored)
+    internal string? Unprotect(string? stored)
     {
         if (stored is null || !stored.StartsWith(Prefix, StringComparison.Ordinal))
         {

@@ -63,7 +63,10 @@ public static class SecurityHostingExtensions
 
         services.AddOptions<SystemTextJsonGrainStorageSerializerOptions>()
             .Configure<IDataProtectionProvider, ILoggerFactory>((options, provider, loggers) =>
-                options.JsonSerializerOptions.Converters.Add(
-                    new ProtectedAuthConverter(provider, loggers.CreateLogger<ProtectedAuthConverter>())));
+            {
+                var credentials = new ProtectedAuthConverter(provider, loggers.CreateLogger<ProtectedAuthConverter>());
+                options.JsonSerializerOptions.Converters.Add(credentials);
+                options.JsonSerializerOptions.Converters.Add(new ProtectedInboundAuthConverter(credentials));
+            });
     }
 }

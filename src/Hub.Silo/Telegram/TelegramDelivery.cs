@@ -128,6 +128,12 @@ public sealed class TelegramDelivery(
             HubMetrics.RecordTelegramFailed(failure.Kind.ToString(), clock.Elapsed);
             await SettleFailureAsync(chatId, rows, failure, cancellationToken);
         }
+        finally
+        {
+            // The interval also counts from the end of this request, so a slow send never lets the next one arrive
+            // at the chat sooner than the interval after it.
+            pacer.Hold(chatId, timings.ChatInterval);
+        }
     }
 
     private async Task SettleFailureAsync(
