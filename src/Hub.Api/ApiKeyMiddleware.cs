@@ -83,7 +83,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
     }
 
     // A browser cannot send X-Api-Key when it opens the Orleans Dashboard, so there the key may also come as the
-    // password of HTTP Basic authentication (any user name), which the browser asks for.
+    // password of HTTP Basic authentication (any user name), which the browser prompts for.
     private static string? BasicAuthPassword(HttpContext context)
     {
         if (!IsOrleansDashboard(context)

@@ -19,7 +19,7 @@ public static class ExchangeRoutes
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    /// <summary>Seconds a caller rejected for a full backlog is told to wait.</summary>
+    /// <summary>Retry-After, in seconds, sent to a caller rejected for a full backlog.</summary>
     public const int BacklogRetryAfterSeconds = 60;
 
     public static RouteGroupBuilder MapExchangeRoutes(this RouteGroupBuilder api)

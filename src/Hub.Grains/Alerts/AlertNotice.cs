@@ -2,7 +2,7 @@ namespace CrmAI.Hub.Alerts;
 
 /// <summary>
 /// One thing managers must hear about an endpoint: an incident opened, still open, or resolved. The text is
-/// plain; whoever delivers it escapes it for the channel.
+/// plain, so the delivery channel escapes it.
 /// </summary>
 public sealed record AlertNotice
 {

@@ -86,7 +86,7 @@ public sealed partial class EndpointGrain
         }
 
         // Claimed but neither finished nor stored, and not running in this activation: the silo that ran it died
-        // before it settled. Nobody got its result, so it runs now under its original id.
+        // before it settled. No caller received its result, so it runs now under its original id.
         if (claim is not null)
         {
             id = claim.ExchangeId;
@@ -306,7 +306,7 @@ public sealed partial class EndpointGrain
             ? null
             : policy.Schedule[Math.Min(stored.ScheduledRetries, policy.Schedule.Count - 1)];
 
-        // A Retry-After longer than the schedule's next step wins: the system said when it can take the request.
+        // A Retry-After longer than the schedule's next step wins: the response states when the system can take the request.
         var delay = retryAfter > policy.MaxQuickRetryAfter || retryAfter > scheduled && scheduled is not null
             ? retryAfter
             : scheduled;
@@ -415,7 +415,7 @@ public sealed partial class EndpointGrain
 
     private async Task AppendToJournalAsync(JournalEntry entry)
     {
-        // The span covers the wait for the batch commit, which is the journal write as the exchange sees it.
+        // The span covers the wait for the batch commit, which is how long the journal write delays the exchange.
         using var activity = HubActivity.Source.StartActivity("journal append");
         entry = entry with { TraceId = entry.TraceId ?? HubActivity.CurrentTraceId };
         var stored = await _journal.AppendAsync(entry, CancellationToken.None);

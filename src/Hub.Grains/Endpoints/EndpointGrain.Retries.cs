@@ -242,8 +242,15 @@ public sealed partial class EndpointGrain
         _reminderRegistered = false;
     }
 
-    private static DateTimeOffset? Earliest(DateTimeOffset? first, DateTimeOffset? second) =>
-        first is null ? second : second is null ? first : first < second ? first : second;
+    private static DateTimeOffset? Earliest(DateTimeOffset? first, DateTimeOffset? second)
+    {
+        if (first is null || second is null)
+        {
+            return first ?? second;
+        }
+
+        return first < second ? first : second;
+    }
 
     [LoggerMessage(EventId = HubEventIds.AuthFailed, Level = LogLevel.Warning,
         Message = "Endpoint {EndpointId} rejected its credentials; parking its exchanges, next probe at {ProbeAt}")]

@@ -14,7 +14,7 @@ public sealed partial class EndpointGrain
     /// </summary>
     /// <remarks>
     /// NOTE: a durable retry woken by the timer or the reminder starts a new trace, because the stored exchange
-    /// does not keep the trace context of its first run; the journal entries of each run name their own trace.
+    /// does not keep the trace context of its first run. The journal entries of each run name their own trace.
     /// </remarks>
     private Activity? StartExchangeActivity(StoredExchange stored, AttemptTrigger trigger)
     {

@@ -16,7 +16,7 @@ public sealed class EndpointConfigState
 /// </summary>
 public sealed class EndpointStatsState
 {
-    /// <summary>When the endpoint was created, so silence can be told even before its first exchange.</summary>
+    /// <summary>When the endpoint was created, so silence is detected even before its first exchange.</summary>
     public DateTimeOffset? CreatedAt { get; set; }
 
     public long TotalExchanges { get; set; }

@@ -29,7 +29,7 @@ public interface IExchangeStore
 
     /// <summary>
     /// Claims an idempotency key for a new exchange. Returns null when the claim succeeded, else the exchange
-    /// that already holds the key and its stored result, if it has finished.
+    /// that already owns the key and its stored result, if it has finished.
     /// </summary>
     Task<IdempotencyClaim?> ClaimKeyAsync(
         string endpointId, string key, Guid exchangeId, string requestSha256, DateTimeOffset now, CancellationToken cancellationToken);
@@ -39,6 +39,6 @@ public interface IExchangeStore
 }
 
 /// <summary>
-/// The exchange that holds an idempotency key, with its result once it has one.
+/// The exchange that owns an idempotency key, with its result once it has one.
 /// </summary>
 public sealed record IdempotencyClaim(Guid ExchangeId, string? ResultJson, string? RequestSha256);

@@ -60,7 +60,7 @@ public sealed partial class JournalStore(NpgsqlDataSource dataSource, JournalWri
             sql.Append(CultureInfo.InvariantCulture, $" AND (started_at, id) < (${count - 1}, ${count})");
         }
 
-        // One row more than the page tells whether a next page exists.
+        // Reading one row more than the page shows whether a next page exists.
         command.Parameters.Add(new NpgsqlParameter { Value = query.Limit + 1, NpgsqlDbType = NpgsqlDbType.Integer });
         sql.Append(CultureInfo.InvariantCulture, $" ORDER BY started_at DESC, id DESC LIMIT ${command.Parameters.Count}");
         command.CommandText = sql.ToString();

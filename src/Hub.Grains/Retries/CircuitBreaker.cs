@@ -5,7 +5,7 @@ namespace CrmAI.Hub.Retries;
 /// <summary>
 /// Stops an endpoint from calling an external system that keeps failing: it opens after consecutive transient
 /// failures or a failure ratio over a window, lets one probe through after the break, and closes on success.
-/// Auth and permanent failures do not count, because the system did answer.
+/// Auth and permanent failures do not count, because the system did respond.
 /// </summary>
 public sealed class CircuitBreaker(TimeProvider time)
 {

@@ -48,7 +48,7 @@ public static class AttemptClassifier
         return policy.TransientStatusCodes.Contains(status) ? FailureClass.Transient : FailureClass.Permanent;
     }
 
-    /// <summary>Returns the wait a response asks for in <c>Retry-After</c> (seconds or an HTTP date), or null.</summary>
+    /// <summary>Returns the wait a response requests in <c>Retry-After</c> (seconds or an HTTP date), or null.</summary>
     public static TimeSpan? RetryAfter(AttemptResult attempt, DateTimeOffset now)
     {
         var value = attempt.ResponseHeaders?

@@ -9,7 +9,7 @@ public sealed class RetryOptions
 
     /// <value>Period of the reminder that wakes an endpoint with pending or parked exchanges. Default 1 min.</value>
     /// <remarks>
-    /// While the endpoint's grain is active a timer wakes it exactly when the next exchange is due; the reminder
+    /// While the endpoint's grain is active, a timer wakes it exactly when the next exchange is due. The reminder
     /// is the safety net that survives deactivation, restarts and crashes, so a due exchange may wait up to one
     /// period after a restart. Orleans needs <c>ReminderOptions.MinimumReminderPeriod</c> at or below it.
     /// </remarks>

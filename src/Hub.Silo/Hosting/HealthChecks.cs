@@ -5,7 +5,7 @@ using Orleans.Runtime;
 namespace CrmAI.Hub.Silo.Hosting;
 
 /// <summary>
-/// Ready when the database answers a query.
+/// Ready when the database responds to a query.
 /// </summary>
 internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {

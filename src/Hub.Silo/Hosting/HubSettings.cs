@@ -38,7 +38,7 @@ public sealed record HubSettings
     /// <summary>Address other silos reach this one on (<c>HUB_ADVERTISED_ADDRESS</c>, default 127.0.0.1).</summary>
     public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
 
-    /// <summary>Time a silo waits for a probe answer before counting it missed (<c>HUB_PROBE_TIMEOUT</c>, default 5 s).</summary>
+    /// <summary>Time a silo waits for a probe response before counting it missed (<c>HUB_PROBE_TIMEOUT</c>, default 5 s).</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
