@@ -51,7 +51,7 @@ public sealed partial class HubExceptionHandler(ILogger<HubExceptionHandler> log
         {
             case StatusCodes.Status413PayloadTooLarge:
                 return Problems.WriteAsync(context, bad.StatusCode, "Request body too large",
-                    "The request body exceeds the hub's limit; send a smaller body.");
+                    StatusProblems.TooLargeDetail(context));
             case StatusCodes.Status415UnsupportedMediaType:
                 return Problems.WriteAsync(context, bad.StatusCode, "Unsupported media type", StatusProblems.JsonContentTypeHint);
         }

@@ -1,3 +1,4 @@
+using CrmAI.Hub.Api.Security;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -24,13 +25,17 @@ internal static class StatusProblems
             StatusCodes.Status405MethodNotAllowed => Problems.WriteAsync(http, status, "Method not allowed",
                 MethodNotAllowedDetail(http)),
             StatusCodes.Status413PayloadTooLarge => Problems.WriteAsync(http, status, "Request body too large",
-                "The request body exceeds the hub's limit; send a smaller body."),
+                TooLargeDetail(http)),
             StatusCodes.Status415UnsupportedMediaType => Problems.WriteAsync(http, status, "Unsupported media type",
                 JsonContentTypeHint),
             _ => Problems.WriteAsync(http, status, ReasonPhrases.GetReasonPhrase(status),
                 $"The hub returned status {status} ({ReasonPhrases.GetReasonPhrase(status)})."),
         };
     }
+
+    /// <summary>Names the limit that a body over it exceeded, as <see cref="BodyLimitMiddleware"/> chose it.</summary>
+    public static string TooLargeDetail(HttpContext http) =>
+        BodyLimit.Of(http)?.Describe() ?? "The request body exceeds the hub's limit; send a smaller body.";
 
     private static string MethodNotAllowedDetail(HttpContext http)
     {

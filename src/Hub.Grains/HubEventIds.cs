@@ -53,4 +53,6 @@ public static class HubEventIds
     public const int CredentialsUnprotectFailed = 5004;
     public const int AuditWriteFailed = 5005;
     public const int InboundAuthFailed = 5006;
+    public const int InboundTooLarge = 5007;
+    public const int InboundSenderBlocked = 5008;
 }

@@ -44,6 +44,14 @@ public sealed record EndpointBody
 
     /// <summary>How senders of inbound data authenticate instead of a hub API key: a shared secret or an HMAC signature.</summary>
     public InboundAuthBody? InboundAuth { get; init; }
+
+    /// <summary>Redirects followed per attempt, 0 to 10. Default 0: a redirect is the response. Each hop passes the
+    /// address guard and is journaled; credentials go only to the base URL's origin.</summary>
+    public int? MaxRedirects { get; init; }
+
+    /// <summary>Largest body, in bytes, of an exchange for this endpoint or of inbound data it receives,
+    /// 1024 to 33554432 (32 MiB). Default 1048576 (1 MiB); larger bodies get 413.</summary>
+    public int? MaxBodyBytes { get; init; }
 }
 
 /// <summary>
@@ -137,7 +145,9 @@ public sealed record EndpointView(
     HealthBody Health,
     IReadOnlyList<string> BusinessKeys,
     JournalRetentionBody? JournalRetention,
-    InboundAuthView? InboundAuth)
+    InboundAuthView? InboundAuth,
+    int MaxRedirects,
+    int MaxBodyBytes)
 {
     public static EndpointView From(string endpointId, EndpointConfig config) => new(
         endpointId,
@@ -152,7 +162,9 @@ public sealed record EndpointView(
         HealthBody.From(config.Health),
         config.BusinessKeys,
         JournalRetentionBody.From(config.JournalRetention),
-        config.InboundAuth is null ? null : InboundAuthView.From(config.InboundAuth));
+        config.InboundAuth is null ? null : InboundAuthView.From(config.InboundAuth),
+        config.MaxRedirects,
+        config.MaxBodyBytes);
 }
 
 /// <summary>

@@ -10,6 +10,11 @@ internal static class EndpointBodyMapper
 {
     public const double MaxTimeoutSeconds = 300;
     public const int MaxConcurrencyLimit = 1000;
+    public const int MaxRedirectsLimit = 10;
+    public const int SmallestBodyLimit = 1024;
+
+    /// <summary>Highest <c>maxBodyBytes</c> an endpoint may set: 32 MiB.</summary>
+    public const int LargestBodyLimit = 32 * 1024 * 1024;
 
     /// <summary>Shortest inbound secret accepted, because the inbound route is reachable without a hub key.</summary>
     public const int MinInboundSecretLength = 16;
@@ -31,6 +36,18 @@ internal static class EndpointBodyMapper
         if (concurrency is < 1 or > MaxConcurrencyLimit)
         {
             errors.Add("maxConcurrency", $"Must be between 1 and {MaxConcurrencyLimit}.");
+        }
+
+        var maxRedirects = body.MaxRedirects ?? 0;
+        if (maxRedirects is < 0 or > MaxRedirectsLimit)
+        {
+            errors.Add("maxRedirects", $"Must be between 0 (redirects are not followed) and {MaxRedirectsLimit}.");
+        }
+
+        var maxBodyBytes = body.MaxBodyBytes ?? EndpointConfig.DefaultMaxBodyBytes;
+        if (maxBodyBytes is < SmallestBodyLimit or > LargestBodyLimit)
+        {
+            errors.Add("maxBodyBytes", $"Must be between {SmallestBodyLimit} and {LargestBodyLimit} bytes (32 MiB).");
         }
 
         errors.CheckHeaders("headers", body.Headers);
@@ -65,6 +82,8 @@ internal static class EndpointBodyMapper
             BusinessKeys = businessKeys,
             JournalRetention = journalRetention,
             InboundAuth = inboundAuth,
+            MaxRedirects = maxRedirects,
+            MaxBodyBytes = maxBodyBytes,
         };
     }
 

@@ -55,13 +55,14 @@ public sealed record JournalEntryView(
     string? CorrelationId,
     DateTimeOffset StartedAt,
     string Silo,
-    string? TraceId)
+    string? TraceId,
+    IReadOnlyList<RedirectHop> Redirects)
 {
     public static JournalEntryView From(JournalEntry e) => new(
         e.Id, e.ExchangeId, e.Attempt, e.Trigger, e.EndpointId, e.Direction, e.Operation, e.Method, e.Url,
         e.RequestHeaders, BodyView.From(e.RequestBody), e.StatusCode, e.ResponseHeaders,
         e.ResponseBody is null ? null : BodyView.From(e.ResponseBody), Math.Round(e.DurationMs, 3), e.Outcome,
-        e.Error, e.CorrelationId, e.StartedAt, e.Silo, e.TraceId);
+        e.Error, e.CorrelationId, e.StartedAt, e.Silo, e.TraceId, e.Redirects);
 }
 
 /// <summary>

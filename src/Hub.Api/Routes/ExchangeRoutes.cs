@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CrmAI.Hub.Api.Models;
+using CrmAI.Hub.Api.Security;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Endpoints;
 using CrmAI.Hub.Exchanges;
@@ -35,6 +36,7 @@ public static class ExchangeRoutes
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithMetadata(new EndpointBodyLimitMetadata(InJson: true))
             .RejectUnknownQuery();
         api.MapGet("/exchanges/{exchangeId}", GetAsync)
             .WithTags("Exchanges")
@@ -87,6 +89,16 @@ public static class ExchangeRoutes
         if (request is null || !errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid exchange");
+        }
+
+        if (BodyLimit.Of(http) is { } limit && BodySize(request) > limit.PayloadBytes)
+        {
+            return TypedResults.Problem(
+                title: "Request body too large",
+                detail: $"The exchange body has {BodySize(request)} bytes; {limit.Setting} allows {limit.PayloadBytes}. " +
+                    $"Send a smaller body, or raise maxBodyBytes with PUT /api/endpoints/{endpointId}.",
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                extensions: new Dictionary<string, object?> { ["field"] = "body" });
         }
 
         var result = await grains.GetGrain<IEndpointGrain>(endpointId)
@@ -193,6 +205,9 @@ public static class ExchangeRoutes
                 return TypedResults.Ok(view);
         }
     }
+
+    private static long BodySize(ExchangeRequest request) =>
+        request.BodyBytes?.LongLength ?? (request.Body is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(request.Body));
 
     // An empty header reaches the handler as null or as "", depending on the client, so the raw headers decide.
     private static void CheckIdempotencyKey(HttpRequest request, string? key, Validation errors)

@@ -16,6 +16,7 @@ public static class ApiKeyServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AuditStore>();
+        services.AddSingleton<InboundSenderLimit>();
         services.AddOptions<ApiLimitOptions>().BindConfiguration(ApiLimitOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiLimitOptions>, ApiLimitOptionsValidator>();
         services.AddRateLimiter(_ => { });

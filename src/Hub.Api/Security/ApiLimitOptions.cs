@@ -33,4 +33,24 @@ public sealed class ApiLimitOptions
     /// <summary>Maximum total length of the request header names and values, in characters; more gets 431.</summary>
     /// <value>Default 16384, which is 16 KiB for ASCII headers.</value>
     public int MaxHeaderBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Largest request body, in bytes, of routes whose body does not belong to an endpoint; more gets 413.</summary>
+    /// <value>Default 1048576 (1 MiB).</value>
+    /// <remarks>Exchange submissions and inbound data take the endpoint's own <c>maxBodyBytes</c> instead.</remarks>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Longest query string, in characters after the <c>?</c>; longer gets 414.</summary>
+    /// <value>Default 4096.</value>
+    public int MaxQueryLength { get; set; } = 4096;
+
+    /// <summary>Most query parameters in one request, counting each repetition; more gets 414.</summary>
+    /// <value>Default 64.</value>
+    public int MaxQueryParameters { get; set; } = 64;
+
+    /// <summary>Failed inbound requests (401, 404, 413) one client address may cause per minute before its inbound
+    /// requests without a valid hub key get 429.</summary>
+    /// <value>Default 60.</value>
+    /// <remarks>Each failed inbound request costs a journal row and a warning, so a stranger who floods the public
+    /// inbound route is blocked here. The address is the TCP peer; behind a proxy that is the proxy.</remarks>
+    public int InboundFailuresPerMinute { get; set; } = 60;
 }

@@ -16,6 +16,10 @@ public sealed class ApiLimitOptionsValidator : IValidateOptions<ApiLimitOptions>
         Positive(errors, nameof(options.ConcurrentRequests), options.ConcurrentRequests);
         Positive(errors, nameof(options.MaxHeaderCount), options.MaxHeaderCount);
         Positive(errors, nameof(options.MaxHeaderBytes), options.MaxHeaderBytes);
+        Positive(errors, nameof(options.MaxBodyBytes), options.MaxBodyBytes);
+        Positive(errors, nameof(options.MaxQueryLength), options.MaxQueryLength);
+        Positive(errors, nameof(options.MaxQueryParameters), options.MaxQueryParameters);
+        Positive(errors, nameof(options.InboundFailuresPerMinute), options.InboundFailuresPerMinute);
         if (options.RefillPeriod <= TimeSpan.Zero)
         {
             errors.Add($"{ApiLimitOptions.SectionName}:{nameof(options.RefillPeriod)} must be a positive duration such as 00:00:01.");

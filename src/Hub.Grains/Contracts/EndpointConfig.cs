@@ -41,5 +41,16 @@ public sealed record EndpointConfig
     /// <summary>How senders of inbound data authenticate, or null to require a hub API key with the exchange scope.</summary>
     [Id(11)] public InboundAuth? InboundAuth { get; init; }
 
+    /// <summary>Redirects followed within one attempt. 0, the default, returns a redirect as the response.</summary>
+    /// <remarks>Every hop passes the same address guard as the first request, and the journal lists every hop.
+    /// Credentials are sent only to the origin of <see cref="BaseUrl"/>.</remarks>
+    [Id(12)] public int MaxRedirects { get; init; }
+
+    /// <summary>Largest body, in bytes, of an exchange submitted for this endpoint or of inbound data it receives.</summary>
+    [Id(13)] public int MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+
+    /// <summary>1 MiB.</summary>
+    public const int DefaultMaxBodyBytes = 1024 * 1024;
+
     public static IReadOnlyList<string> DefaultRedactJsonFields { get; } = ["password", "token", "secret", "apiKey"];
 }

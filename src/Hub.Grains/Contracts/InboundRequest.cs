@@ -24,6 +24,10 @@ public sealed record InboundRequest
     /// <summary>True when the caller sent a hub API key with the exchange scope. The grain lets such a key stand in
     /// for authentication only on an endpoint without <see cref="EndpointConfig.InboundAuth"/>.</summary>
     [Id(7)] public bool HubKeyAccepted { get; init; }
+
+    /// <summary>The endpoint's body limit in bytes when the body exceeded it, else null. The body is then empty,
+    /// and the grain journals the request as rejected.</summary>
+    [Id(8)] public int? BodyOverLimit { get; init; }
 }
 
 /// <summary>
@@ -48,4 +52,7 @@ public enum InboundDenial
 
     /// <summary>The shared secret or signature is missing, wrong or too old. The attempt is journaled as rejected.</summary>
     InboundAuthFailed,
+
+    /// <summary>The body exceeded the endpoint's <c>maxBodyBytes</c>. The attempt is journaled as rejected, without the body.</summary>
+    BodyTooLarge,
 }

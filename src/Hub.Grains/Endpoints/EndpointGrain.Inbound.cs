@@ -24,9 +24,17 @@ public sealed partial class EndpointGrain
         var context = new AttemptContext(
             Guid.CreateVersion7(request.ReceivedAt), 1, EndpointId, "inbound", request.Method, correlationId, _silo);
         var elapsed = (_time.GetUtcNow() - request.ReceivedAt).TotalMilliseconds;
-        if (config.InboundAuth is { } inboundAuth && InboundAuthCheck.Failure(inboundAuth, request, _time.GetUtcNow()) is { } failure)
+        // A signature covers the body, which an oversized request no longer has, so only a shared secret is checked.
+        var checkable = request.BodyOverLimit is null || config.InboundAuth?.Type == InboundAuthType.SharedSecret;
+        if (config.InboundAuth is { } inboundAuth && checkable
+            && InboundAuthCheck.Failure(inboundAuth, request, _time.GetUtcNow()) is { } failure)
         {
             return await RejectUnauthenticatedAsync(request, context, redactor, elapsed, failure);
+        }
+
+        if (request.BodyOverLimit is { } limit)
+        {
+            return await RejectOversizedAsync(request, context, redactor, elapsed, limit);
         }
 
         var rejected = InvalidJsonReason(request);
@@ -68,7 +76,7 @@ public sealed partial class EndpointGrain
 
     // A request that fails the endpoint's inbound authentication is journaled with its body, so the operator can
     // see who tried, and nothing is forwarded.
-    // NOTE: anonymous senders are not rate-limited, so a flood of bad requests adds one journal row and one warning each.
+    // InboundRoutes blocks a client address after many failed requests, which bounds the rows a stranger can add.
     private async Task<InboundResult> RejectUnauthenticatedAsync(
         InboundRequest request, AttemptContext context, Redactor redactor, double elapsed, string failure)
     {
@@ -78,6 +86,18 @@ public sealed partial class EndpointGrain
         await AppendToJournalAsync(entry);
         LogInboundAuthFailed(_logger, EndpointId, entry.Id, failure);
         return new InboundResult(entry.Id, context.CorrelationId ?? "", null, null, Denial: InboundDenial.InboundAuthFailed);
+    }
+
+    // The body is not kept, but the journal shows that the sender tried, so a rejected webhook is never a silent loss.
+    private async Task<InboundResult> RejectOversizedAsync(
+        InboundRequest request, AttemptContext context, Redactor redactor, double elapsed, int limit)
+    {
+        var error = $"Body larger than the endpoint's maxBodyBytes of {limit} bytes; the body was not kept";
+        var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed, error)
+            with { StatusCode = 413 };
+        await AppendToJournalAsync(entry);
+        LogInboundTooLarge(_logger, EndpointId, entry.Id, limit);
+        return new InboundResult(entry.Id, context.CorrelationId ?? "", null, null, error, InboundDenial.BodyTooLarge);
     }
 
     // Data declared as JSON that does not parse is refused, so the sender learns of its bug and nothing broken is
@@ -132,6 +152,10 @@ public sealed partial class EndpointGrain
     [LoggerMessage(EventId = HubEventIds.ForwardFailed, Level = LogLevel.Error,
         Message = "Inbound data of endpoint {EndpointId} was not forwarded as exchange {ExchangeId}: endpoint {TargetId} does not exist")]
     private static partial void LogForwardTargetMissing(ILogger logger, string endpointId, string targetId, Guid exchangeId);
+
+    [LoggerMessage(EventId = HubEventIds.InboundTooLarge, Level = LogLevel.Warning,
+        Message = "Inbound data of endpoint {EndpointId} was rejected with 413 and journaled as {JournalEntryId}: body over {Limit} bytes")]
+    private static partial void LogInboundTooLarge(ILogger logger, string endpointId, Guid journalEntryId, int limit);
 
     [LoggerMessage(EventId = HubEventIds.InboundAuthFailed, Level = LogLevel.Warning,
         Message = "Inbound data of endpoint {EndpointId} was rejected with 401 and journaled as {JournalEntryId}: {Reason}")]

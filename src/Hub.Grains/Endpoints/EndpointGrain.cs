@@ -87,6 +87,8 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
 
     public Task<EndpointConfig?> GetConfigAsync() => Task.FromResult(_config.State.Config);
 
+    public Task<int?> GetBodyLimitAsync() => Task.FromResult(_config.State.Config?.MaxBodyBytes);
+
     public async Task<bool> ConfigureAsync(EndpointConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);

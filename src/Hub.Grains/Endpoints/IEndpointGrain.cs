@@ -13,6 +13,10 @@ public interface IEndpointGrain : IGrainWithStringKey
     [Alias("GetConfig")]
     Task<EndpointConfig?> GetConfigAsync();
 
+    /// <summary>Returns the largest request body the endpoint accepts, or null when the endpoint does not exist.</summary>
+    [Alias("GetBodyLimit")]
+    Task<int?> GetBodyLimitAsync();
+
     /// <summary>Creates or replaces the configuration. Returns true when the endpoint is new.</summary>
     [Alias("Configure")]
     Task<bool> ConfigureAsync(EndpointConfig config);

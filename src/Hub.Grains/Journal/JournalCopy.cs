@@ -14,7 +14,7 @@ internal static class JournalCopy
         "request_headers, request_content_type, request_body, request_body_bytes, request_body_size, " +
         "request_body_sha256, request_body_truncated, status_code, response_headers, response_content_type, " +
         "response_body, response_body_bytes, response_body_size, response_body_sha256, response_body_truncated, " +
-        "duration_ms, outcome, error, correlation_id, started_at, silo, trigger, business_keys, trace_id) FROM STDIN (FORMAT BINARY)";
+        "duration_ms, outcome, error, correlation_id, started_at, silo, trigger, business_keys, trace_id, redirects) FROM STDIN (FORMAT BINARY)";
 
     public static async Task WriteAsync(
         NpgsqlDataSource dataSource, IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
@@ -67,6 +67,8 @@ internal static class JournalCopy
         await import.WriteAsync(entry.Trigger.ToString(), NpgsqlDbType.Text, cancellationToken);
         await import.WriteAsync(entry.BusinessKeys.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
         await WriteNullableAsync(import, entry.TraceId, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(import, entry.Redirects.Count == 0 ? null : JsonSerializer.Serialize(entry.Redirects, JournalJson.Options),
+            NpgsqlDbType.Jsonb, cancellationToken);
     }
 
     // Writes content type, text, bytes, size, SHA-256 and truncated flag, in the column order of the COPY.

@@ -56,4 +56,7 @@ public sealed record JournalEntry
 
     /// <summary>Values found at the endpoint's <c>businessKeys</c> JSON paths in the request and response bodies.</summary>
     public IReadOnlyList<string> BusinessKeys { get; init; } = [];
+
+    /// <summary>Redirects followed before the response of this entry, in order, with secrets removed from their URLs.</summary>
+    public IReadOnlyList<RedirectHop> Redirects { get; init; } = [];
 }

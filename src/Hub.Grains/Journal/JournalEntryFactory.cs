@@ -40,6 +40,11 @@ public static class JournalEntryFactory
             StartedAt = attempt.StartedAt,
             Silo = context.Silo,
             BusinessKeys = businessKeys?.Extract(requestBody.Bytes, attempt.ResponseBody?.Bytes ?? []) ?? [],
+            Redirects = [.. attempt.Redirects.Select(hop => hop with
+            {
+                From = redactor.RedactUrl(new Uri(hop.From)),
+                To = redactor.RedactUrl(new Uri(hop.To)),
+            })],
         };
     }
 

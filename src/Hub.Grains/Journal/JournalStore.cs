@@ -19,7 +19,7 @@ public sealed partial class JournalStore(NpgsqlDataSource dataSource, JournalWri
         "request_content_type, request_body, request_body_bytes, request_body_size, request_body_sha256, " +
         "request_body_truncated, status_code, response_headers, response_content_type, response_body, " +
         "response_body_bytes, response_body_size, response_body_sha256, response_body_truncated, duration_ms, " +
-        "outcome, error, correlation_id, started_at, silo, trigger, business_keys, trace_id";
+        "outcome, error, correlation_id, started_at, silo, trigger, business_keys, trace_id, redirects";
 
     // Lists show no bodies, so they are not read: a page of 500 entries would otherwise carry up to 500 bodies.
     private static readonly string SummaryColumns = Columns
@@ -112,6 +112,9 @@ public sealed partial class JournalStore(NpgsqlDataSource dataSource, JournalWri
         Trigger = Enum.Parse<AttemptTrigger>(reader.GetString(29)),
         BusinessKeys = reader.GetFieldValue<string[]>(reader.GetOrdinal("business_keys")),
         TraceId = NullableString(reader, reader.GetOrdinal("trace_id")),
+        Redirects = NullableString(reader, reader.GetOrdinal("redirects")) is { } redirects
+            ? JsonSerializer.Deserialize<RedirectHop[]>(redirects, JournalJson.Options)!
+            : [],
     };
 
     // Reads the six body columns that start at the given ordinal; a null size means no response body.

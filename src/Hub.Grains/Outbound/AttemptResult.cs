@@ -1,4 +1,5 @@
 using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Journal;
 
 namespace CrmAI.Hub.Outbound;
 
@@ -29,6 +30,9 @@ public sealed record AttemptResult
 
     /// <summary>True when the connection was not opened because the address is not allowed; never retried.</summary>
     public bool AddressRejected { get; init; }
+
+    /// <summary>Redirects followed before the response above, in order; empty when none was.</summary>
+    public IReadOnlyList<RedirectHop> Redirects { get; init; } = [];
 
     public required DateTimeOffset StartedAt { get; init; }
 

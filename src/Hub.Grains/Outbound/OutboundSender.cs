@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using CrmAI.Hub.Contracts;
+using CrmAI.Hub.Journal;
 
 namespace CrmAI.Hub.Outbound;
 
@@ -22,11 +24,12 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
     {
         var url = ExchangeUrl.Build(config.BaseUrl, exchange.Path, exchange.Query);
         var (body, contentType) = RequestBody(exchange);
-        using var request = CreateRequest(config, exchange, url, body, contentType);
+        var request = CreateRequest(config, exchange, new HttpMethod(exchange.Method), url, body, contentType, withCredentials: true);
         var requestHeaders = Flatten(request.Headers, request.Content?.Headers);
         var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(config.Timeout, time);
+        var redirects = new List<RedirectHop>();
 
         var result = new AttemptResult
         {
@@ -42,42 +45,108 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
         try
         {
             using var client = httpClients.CreateClient(HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            result = result with
-            {
-                StatusCode = (int)response.StatusCode,
-                ResponseHeaders = Flatten(response.Headers, response.Content.Headers),
-                ResponseContentType = response.Content.Headers.ContentType?.ToString(),
-                Outcome = response.IsSuccessStatusCode ? Outcome.Success : Outcome.HttpError,
-            };
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
 
-            var (wire, cut) = await ReadLimitedAsync(response.Content, timeout.Token);
-            var decoded = BodyCodec.Decode(wire, result.ResponseContentType, [.. response.Content.Headers.ContentEncoding]);
-            result = result with { ResponseBody = decoded with { Cut = decoded.Cut || cut } };
+            // Each hop is a new request through the same connector, so its address passes the same guard.
+            while (RedirectTarget(response) is { } target && redirects.Count < config.MaxRedirects && IsHttp(target))
+            {
+                redirects.Add(new RedirectHop(request.RequestUri!.ToString(), (int)response.StatusCode, target.ToString()));
+                var method = RedirectMethod(request.Method, response.StatusCode);
+                var keepsBody = method == request.Method;
+                response.Dispose();
+                request.Dispose();
+                request = CreateRequest(config, exchange, method, target, keepsBody ? body : [], keepsBody ? contentType : null,
+                    withCredentials: SameOrigin(target, config.BaseUrl));
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            }
+
+            using (response)
+            {
+                result = result with
+                {
+                    StatusCode = (int)response.StatusCode,
+                    ResponseHeaders = Flatten(response.Headers, response.Content.Headers),
+                    ResponseContentType = response.Content.Headers.ContentType?.ToString(),
+                    Outcome = response.IsSuccessStatusCode ? Outcome.Success : Outcome.HttpError,
+                    Error = UnfollowedRedirect(response, config, redirects.Count),
+                };
+
+                var (wire, cut) = await ReadLimitedAsync(response.Content, timeout.Token);
+                var decoded = BodyCodec.Decode(wire, result.ResponseContentType, [.. response.Content.Headers.ContentEncoding]);
+                result = result with { ResponseBody = decoded with { Cut = decoded.Cut || cut } };
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             result = result with
             {
                 Outcome = Outcome.Timeout,
-                Error = $"No complete response within {config.Timeout.TotalSeconds:0.###} s",
+                Error = $"No complete response within {config.Timeout.TotalSeconds:0.###} s{AfterRedirects(redirects)}",
             };
         }
         catch (HttpRequestException error) when (error.InnerException is AddressRejectedException rejected)
         {
-            result = result with { Outcome = Outcome.NetworkError, Error = rejected.Message, AddressRejected = true };
+            result = result with { Outcome = Outcome.NetworkError, Error = rejected.Message + AfterRedirects(redirects), AddressRejected = true };
         }
         catch (HttpRequestException error)
         {
-            result = result with { Outcome = Outcome.NetworkError, Error = Describe(error) };
+            result = result with { Outcome = Outcome.NetworkError, Error = Describe(error) + AfterRedirects(redirects) };
         }
         catch (IOException error)
         {
-            result = result with { Outcome = Outcome.NetworkError, Error = Describe(error) };
+            result = result with { Outcome = Outcome.NetworkError, Error = Describe(error) + AfterRedirects(redirects) };
+        }
+        finally
+        {
+            request.Dispose();
         }
 
-        return result with { Duration = clock.Elapsed };
+        return result with { Duration = clock.Elapsed, Redirects = redirects };
     }
+
+    private static Uri? RedirectTarget(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect
+        && response.Headers.Location is { } location
+        && response.RequestMessage?.RequestUri is { } from
+            ? new Uri(from, location)
+            : null;
+
+    private static bool IsHttp(Uri url) => url.Scheme is "http" or "https";
+
+    // 303 always turns into GET, and 301 and 302 turn a POST into GET, as browsers do; 307 and 308 keep the method
+    // and the body.
+    private static HttpMethod RedirectMethod(HttpMethod method, HttpStatusCode status) =>
+        status == HttpStatusCode.SeeOther && method != HttpMethod.Head
+        || status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found && method == HttpMethod.Post
+            ? HttpMethod.Get
+            : method;
+
+    private static bool SameOrigin(Uri target, Uri baseUrl) =>
+        target.Scheme == baseUrl.Scheme
+        && string.Equals(target.IdnHost, baseUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && target.Port == baseUrl.Port;
+
+    // Says why a redirect that ended the attempt was not followed; null for any other response.
+    private static string? UnfollowedRedirect(HttpResponseMessage response, EndpointConfig config, int followed)
+    {
+        if (RedirectTarget(response) is not { } target)
+        {
+            return null;
+        }
+
+        if (!IsHttp(target))
+        {
+            return $"Redirect to {target.Scheme}: not followed; only http and https redirects are";
+        }
+
+        return config.MaxRedirects == 0
+            ? $"Redirect to {target} not followed: the endpoint's maxRedirects is 0"
+            : $"Stopped after {followed} redirects, the endpoint's maxRedirects; the last response redirects to {target}";
+    }
+
+    private static string AfterRedirects(List<RedirectHop> redirects) =>
+        redirects.Count == 0 ? "" : $" (after {redirects.Count} redirects, at {redirects[^1].To})";
 
     private static (byte[] Body, string? ContentType) RequestBody(ExchangeRequest exchange)
     {
@@ -97,10 +166,13 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
         return (Encoding.UTF8.GetBytes(exchange.Body), declared ?? fallback);
     }
 
+    // Without credentials (a redirect to another origin) the endpoint's auth and every header that may carry a
+    // secret are left out.
     private static HttpRequestMessage CreateRequest(
-        EndpointConfig config, ExchangeRequest exchange, Uri url, byte[] body, string? contentType)
+        EndpointConfig config, ExchangeRequest exchange, HttpMethod method, Uri url, byte[] body, string? contentType,
+        bool withCredentials)
     {
-        var request = new HttpRequestMessage(new HttpMethod(exchange.Method), url);
+        var request = new HttpRequestMessage(method, url);
         if (body.Length > 0 || contentType is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -112,7 +184,7 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
 
         foreach (var (name, value) in config.Headers.Concat(exchange.Headers))
         {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || !withCredentials && Redactor.IsSecretHeader(name))
             {
                 continue;
             }
@@ -131,7 +203,11 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
             request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
         }
 
-        AddAuth(request, config.Auth);
+        if (withCredentials)
+        {
+            AddAuth(request, config.Auth);
+        }
+
         return request;
     }
 

@@ -5,6 +5,7 @@ namespace CrmAI.Hub.Silo.Hosting;
 /// </summary>
 public static class HubLimits
 {
-    /// <summary>Largest request body the API accepts; larger ones get 413. 8 MiB.</summary>
-    public const long MaxRequestBodyBytes = 8 * 1024 * 1024;
+    /// <summary>Kestrel's body limit of requests that reach no route. Every route's own limit is set per request
+    /// by <c>BodyLimitMiddleware</c>. 1 MiB.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
 }

@@ -34,7 +34,7 @@ public static class SecurityHostingExtensions
             builder.Services.AddHostedService<PrivateNetworkNotice>();
         }
 
-        // Backstop for HeaderLimitMiddleware, which returns a ProblemDetails below these limits.
+        // Backstop for RequestLimitMiddleware, which returns a ProblemDetails below these limits.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestHeaderCount = KestrelMaxHeaderCount;

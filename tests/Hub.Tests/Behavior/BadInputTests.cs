@@ -260,12 +260,13 @@ public sealed class BadInputTests(HubFixture fixture)
     {
         var id = await PutEndpointAsync();
         var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, route, id);
-        var body = $$"""{"operation":"o","method":"POST","body":"{{new string('x', 8 * 1024 * 1024 + 1)}}"}""";
+        var body = $$"""{"operation":"o","method":"POST","body":"{{new string('x', 1024 * 1024 + 1)}}"}""";
 
         var response = await _hub.SendAsync(new HttpMethod(method), path, body, expectContinue: true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
         Assert.Equal("application/problem+json", response.MediaType);
+        Assert.Contains("axBodyBytes", response.Text, StringComparison.Ordinal);
         ResponseText.AssertNoInternals(response.Text);
     }
 

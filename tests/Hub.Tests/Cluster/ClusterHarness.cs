@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrmAI.Hub.Tests.Infrastructure;
@@ -20,64 +19,65 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     private static readonly string[] RetrySchedule = ["1s"];
 
-    private readonly List<string> _dataDirectories = [];
-
-    private ClusterHarness(string database, ExternalSystem crm)
+    // Short probes let the other silos declare a killed silo dead within seconds, and a short reminder period
+    // runs durable retries soon after a failover.
+    private static readonly Dictionary<string, string> SiloSettings = new()
     {
-        Database = database;
+        ["HUB_PROBE_TIMEOUT"] = "1",
+        ["HUB_MISSED_PROBES"] = "2",
+        ["Retries__ReminderPeriod"] = "00:00:02",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    private readonly HubCluster _cluster;
+
+    private ClusterHarness(HubCluster cluster, ExternalSystem crm)
+    {
+        _cluster = cluster;
         Crm = crm;
     }
 
-    public string Database { get; }
+    public string Database => _cluster.Database;
 
     public ExternalSystem Crm { get; }
 
-    public List<HubProcess> Silos { get; } = [];
-
-    public List<int> SiloPorts { get; } = [];
+    public List<HubProcess> Silos => _cluster.Silos;
 
     /// <summary>Deliveries per Idempotency-Key that the external system answered with 200.</summary>
     public ConcurrentDictionary<string, int> Deliveries { get; } = new();
 
+    /// <summary>
+    /// Starts the external system and the silos, and configures the endpoints through the first silo. On a failure,
+    /// everything already started is stopped before the error is rethrown.
+    /// </summary>
     public static async Task<ClusterHarness> StartAsync(string database, CancellationToken cancellationToken)
     {
         var crm = await ExternalSystem.StartAsync();
-        var harness = new ClusterHarness(database, crm);
-        crm.Default = harness.DeliverAsync;
-        for (var i = 0; i < SiloCount; i++)
+        HubCluster cluster;
+        try
         {
-            var port = LoopbackPorts.FindClosed();
-            var dataDirectory = Directory.CreateTempSubdirectory("hub-cluster-test-").FullName;
-            harness._dataDirectories.Add(dataDirectory);
-            harness.SiloPorts.Add(port);
-            harness.Silos.Add(HubProcess.Start(database, dataDirectory, new Dictionary<string, string>
-            {
-                ["HUB_CLUSTERING"] = "adonet",
-                ["HUB_CLUSTER_ID"] = "cluster-test",
-                ["HUB_SILO_PORT"] = port.ToString(CultureInfo.InvariantCulture),
-                ["HUB_PROBE_TIMEOUT"] = "1",
-                ["HUB_MISSED_PROBES"] = "2",
-                ["Retries__ReminderPeriod"] = "00:00:02",
-                ["Logging__LogLevel__Default"] = "Warning",
-            }));
+            cluster = await HubCluster.StartAsync(database, SiloCount, SiloSettings, cancellationToken);
+        }
+        catch
+        {
+            await crm.DisposeAsync();
+            throw;
         }
 
-        await Task.WhenAll(harness.Silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(120), cancellationToken)));
-        for (var i = 0; i < EndpointCount; i++)
+        var harness = new ClusterHarness(cluster, crm);
+        crm.Default = harness.DeliverAsync;
+        try
         {
-            using var response = await harness.Silos[0].Client.PutAsJsonAsync($"/api/endpoints/e{i}", new
-            {
-                baseUrl = crm.BaseUrl,
-                retry = new { immediate = 1, schedule = RetrySchedule, circuit = new { consecutiveFailures = 1000 } },
-            }, cancellationToken);
-            response.EnsureSuccessStatusCode();
+            await harness.AddEndpointsAsync(cancellationToken);
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
         }
 
         return harness;
     }
-
-    /// <summary>The silo name that the journal records for silo <paramref name="index"/>.</summary>
-    public string SiloName(int index) => $"{Environment.MachineName}:{SiloPorts[index]}";
 
     /// <summary>
     /// Submits one exchange with its own Idempotency-Key, starting at silo <paramref name="first"/> and moving to the
@@ -144,7 +144,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
         await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT DISTINCT endpoint_id FROM journal_entries WHERE silo = $1", connection);
-        command.Parameters.AddWithValue(SiloName(index));
+        command.Parameters.AddWithValue(_cluster.SiloName(index));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var endpoints = new List<string>();
         while (await reader.ReadAsync(cancellationToken))
@@ -155,28 +155,32 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return endpoints;
     }
 
-    /// <summary>Returns the membership status of silo <paramref name="index"/> (6 is Dead), or null without a row.</summary>
-    public async Task<int?> MembershipStatusAsync(int index, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(Database);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT status FROM orleansmembershiptable WHERE port = $1 ORDER BY generation DESC LIMIT 1", connection);
-        command.Parameters.AddWithValue(SiloPorts[index]);
-        return await command.ExecuteScalarAsync(cancellationToken) as int?;
-    }
+    /// <summary>Returns the membership status of silo <paramref name="index"/>, or null without a row.</summary>
+    public Task<int?> MembershipStatusAsync(int index, CancellationToken cancellationToken) =>
+        _cluster.MembershipStatusAsync(index, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var silo in Silos)
+        try
         {
-            await silo.DisposeAsync();
+            await _cluster.DisposeAsync();
         }
-
-        await Crm.DisposeAsync();
-        foreach (var directory in _dataDirectories)
+        finally
         {
-            Directory.Delete(directory, recursive: true);
+            await Crm.DisposeAsync();
+        }
+    }
+
+    private async Task AddEndpointsAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < EndpointCount; i++)
+        {
+            using var response = await Silos[0].Client.PutAsJsonAsync($"/api/endpoints/e{i}", new
+            {
+                baseUrl = Crm.BaseUrl,
+                retry = new { immediate = 1, schedule = RetrySchedule, circuit = new { consecutiveFailures = 1000 } },
+            }, cancellationToken);
+            response.EnsureSuccessStatusCode();
         }
     }
 

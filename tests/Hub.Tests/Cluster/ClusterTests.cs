@@ -56,7 +56,8 @@ public sealed class ClusterTests(PostgresServerFixture server, ITestOutputHelper
 
         await AssertDeliveredAsync(cluster, acknowledged, cancellationToken);
         await AssertJournaledAsync(cluster, acknowledged, cancellationToken);
-        Assert.Equal(6, await cluster.MembershipStatusAsync(stopped, cancellationToken));
+        var status = await cluster.MembershipStatusAsync(stopped, cancellationToken);
+        Assert.Equal(HubCluster.DeadStatus, status);
         output.WriteLine($"acknowledged {acknowledged.Count} of {Exchanges}; graceful stop took {stopTime.TotalMilliseconds:0} ms");
     }
 
@@ -159,7 +160,7 @@ public sealed class ClusterTests(PostgresServerFixture server, ITestOutputHelper
     {
         while (sinceKill.Elapsed < DeliveryTimeout)
         {
-            if (await cluster.MembershipStatusAsync(killed, cancellationToken) == 6)
+            if (await cluster.MembershipStatusAsync(killed, cancellationToken) == HubCluster.DeadStatus)
             {
                 return sinceKill.Elapsed;
             }

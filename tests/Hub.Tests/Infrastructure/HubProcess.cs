@@ -146,7 +146,6 @@ public sealed class HubProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, so the hub stops gracefully, and returns its exit code.</summary>
-    /// <remarks>NOTE: no test calls this method yet, so the graceful stop of a separate process is unverified.</remarks>
     /// <exception cref="TimeoutException">The process did not exit within <paramref name="timeout"/>; it keeps
     /// running, and <see cref="DisposeAsync"/> kills it.</exception>
     public async Task<int> StopAsync(TimeSpan timeout)

@@ -78,6 +78,49 @@ public sealed class ApiLimitTests(LimitedHubFixture fixture) : IClassFixture<Lim
         Assert.Contains("ApiLimits:MaxHeaderCount", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Inbound_RepeatedFailures_Get429()
+    {
+        var id = HubFixture.NewEndpointId("webhook");
+        await _hub.PutEndpointAsync(id, new
+        {
+            baseUrl = _system.BaseUrl,
+            inboundAuth = new { type = "sharedSecret", header = "X-Webhook-Secret", secret = "a-shared-secret-of-the-store" },
+        });
+        for (var i = 0; i < LimitedHubFixture.InboundFailures; i++)
+        {
+            using var failed = await PostInboundAsync(id, apiKey: null, secret: "wrong-secret");
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        using var blocked = await PostInboundAsync(id, apiKey: null, secret: "a-shared-secret-of-the-store");
+        using var withKey = await PostInboundAsync(id, HubInstance.ApiKey, secret: "a-shared-secret-of-the-store");
+        var problem = JsonDocument.Parse(await blocked.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        var rejected = await _hub.GetJsonAsync($"/api/journal?endpoint={id}&outcome=Rejected");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.True(blocked.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After missing");
+        Assert.Contains("ApiLimits:InboundFailuresPerMinute", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, withKey.StatusCode);
+        Assert.Equal(LimitedHubFixture.InboundFailures, rejected.GetProperty("items").GetArrayLength());
+    }
+
+    private async Task<HttpResponseMessage> PostInboundAsync(string endpointId, string? apiKey, string secret)
+    {
+        using var client = new HttpClient { BaseAddress = _hub.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/inbound/{endpointId}")
+        {
+            Content = new StringContent("""{"order":1}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Webhook-Secret", secret);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     private async Task WaitForRequestAsync(string path)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -22,6 +22,7 @@ public sealed class GuardHostResolver : IHostResolver
         ["mapped.test"] = "::ffff:127.0.0.1",
         ["unique-local.test"] = "fc00::5",
         ["public.test"] = "203.0.113.10",
+        ["stand-in.test"] = "198.51.100.7",
     };
 
     public ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>

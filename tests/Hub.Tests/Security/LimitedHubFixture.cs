@@ -6,12 +6,15 @@ using Xunit;
 namespace CrmAI.Hub.Tests.Security;
 
 /// <summary>
-/// A hub with small per-key and header limits, and an external system for slow exchanges.
+/// A hub with small per-key, header and inbound failure limits, and an external system for slow exchanges.
 /// </summary>
 public sealed class LimitedHubFixture(PostgresServerFixture server) : IAsyncLifetime
 {
     /// <summary>Requests per key before the bucket is empty. The bucket refills only after 10 minutes.</summary>
     public const int Burst = 20;
+
+    /// <summary>Failed inbound requests per minute before a client address is blocked.</summary>
+    public const int InboundFailures = 3;
 
     public ExternalSystem System { get; private set; } = null!;
 
@@ -27,6 +30,7 @@ public sealed class LimitedHubFixture(PostgresServerFixture server) : IAsyncLife
             new("ApiLimits:RefillPeriod", "00:10:00"),
             new("ApiLimits:ConcurrentRequests", "1"),
             new("ApiLimits:MaxHeaderCount", "20"),
+            new("ApiLimits:InboundFailuresPerMinute", InboundFailures.ToString(CultureInfo.InvariantCulture)),
         ]);
     }
 

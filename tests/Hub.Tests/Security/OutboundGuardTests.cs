@@ -83,7 +83,47 @@ public sealed class OutboundGuardTests(GuardedHubFixture fixture)
         Assert.Equal(1, result.GetProperty("attempts").GetInt32());
         Assert.Contains("is not allowed", result.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("Hub:AllowPrivateNetworks", result.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.All(fixture.Opener.Targets, target => Assert.Equal(IPAddress.Parse("203.0.113.10"), target.Address));
+        AssertOnlyPublicTargets();
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.1/orders")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://127.0.0.1:1/admin")]
+    [InlineData("http://ten.test/orders")]
+    [InlineData("http://[::1]/orders")]
+    public async Task Exchange_RedirectToPrivateAddress_Rejected(string target)
+    {
+        await using var system = await ExternalSystem.StartAsync();
+        system.Default = Respond.Bytes(302, null, [], new Dictionary<string, string> { ["Location"] = target });
+        var id = await ConfigureDirectlyAsync($"http://stand-in.test:{system.BaseUrl.Port}/", maxRedirects: 3);
+
+        var result = await _hub.ExchangeAsync(id, new { operation = "probe", method = "GET", path = "/start" });
+        var entry = await _hub.JournalEntryOfAsync(result);
+
+        Assert.Equal("NetworkError", result.GetProperty("outcome").GetString());
+        Assert.Contains("is not allowed", result.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, result.GetProperty("attempts").GetInt32());
+        Assert.Single(system.Requests);
+        var hop = Assert.Single(entry.GetProperty("redirects").EnumerateArray());
+        Assert.Equal(302, hop.GetProperty("statusCode").GetInt32());
+        Assert.Equal(new Uri(target), new Uri(hop.GetProperty("to").GetString()!));
+        AssertOnlyPublicTargets();
+    }
+
+    [Fact]
+    public async Task Exchange_RedirectToPublicHost_Followed()
+    {
+        await using var system = await ExternalSystem.StartAsync();
+        var origin = $"http://stand-in.test:{system.BaseUrl.Port}";
+        system.Enqueue(Respond.Bytes(307, null, [], new Dictionary<string, string> { ["Location"] = $"{origin}/moved" }));
+        var id = await ConfigureDirectlyAsync($"{origin}/", maxRedirects: 1);
+
+        var result = await _hub.ExchangeAsync(id, new { operation = "probe", method = "GET", path = "/start" });
+
+        Assert.Equal("Succeeded", result.GetProperty("status").GetString());
+        Assert.Equal(["/start", "/moved"], system.Requests.Select(r => r.PathAndQuery));
+        AssertOnlyPublicTargets();
     }
 
     [Fact]
@@ -133,11 +173,15 @@ public sealed class OutboundGuardTests(GuardedHubFixture fixture)
 
     // Stores the configuration through the grain, past the API's check of the base URL, so the connect-time check
     // is tested on its own.
-    private async Task<string> ConfigureDirectlyAsync(string baseUrl)
+    private async Task<string> ConfigureDirectlyAsync(string baseUrl, int maxRedirects = 0)
     {
         var id = HubFixture.NewEndpointId("guard");
         var grains = _hub.Services.GetRequiredService<IGrainFactory>();
-        await grains.GetGrain<IEndpointGrain>(id).ConfigureAsync(new EndpointConfig { BaseUrl = new Uri(baseUrl) });
+        await grains.GetGrain<IEndpointGrain>(id).ConfigureAsync(new EndpointConfig { BaseUrl = new Uri(baseUrl), MaxRedirects = maxRedirects });
         return id;
     }
+
+    // The guard rejects an address before the opener is called, so the opener never receives a non-public one.
+    private void AssertOnlyPublicTargets() =>
+        Assert.All(fixture.Opener.Targets, target => Assert.Null(AddressPolicy.Classify(target.Address)));
 }
