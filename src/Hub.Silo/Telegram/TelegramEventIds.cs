@@ -19,4 +19,5 @@ public static class TelegramEventIds
     public const int NoticeStored = 3012;
     public const int MessageSent = 3013;
     public const int TokenRejected = 3014;
+    public const int AuditWriteFailed = 3015;
 }

@@ -65,4 +65,8 @@ internal static partial class TelegramLog
     [LoggerMessage(EventId = TelegramEventIds.TokenRejected, Level = LogLevel.Error,
         Message = "Telegram rejected the bot token; check Telegram:BotToken. Notices wait until {RetryAt}: {Error}")]
     public static partial void LogTokenRejected(this ILogger logger, DateTimeOffset retryAt, string error);
+
+    [LoggerMessage(EventId = TelegramEventIds.AuditWriteFailed, Level = LogLevel.Error,
+        Message = "Writing the audit entry {Action} on {Target} by {Actor} failed; the button press itself took effect")]
+    public static partial void LogAuditWriteFailed(this ILogger logger, string action, string target, string actor, Exception error);
 }

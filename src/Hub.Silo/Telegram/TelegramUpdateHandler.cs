@@ -1,4 +1,5 @@
 using System.Globalization;
+using CrmAI.Hub.Api.Security;
 using CrmAI.Hub.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,12 +12,14 @@ namespace CrmAI.Hub.Silo.Telegram;
 
 /// <summary>
 /// Handles one update: <c>/status</c> messages and presses of the Acknowledge and Mute buttons, from the chats that
-/// the routes name (or the supergroups they became). Updates from other chats are ignored.
+/// the routes name (or the supergroups they became). Updates from other chats are ignored. An acknowledgement or mute
+/// that takes effect is recorded in the audit log, with the Telegram user as the actor.
 /// </summary>
 public sealed class TelegramUpdateHandler(
     ITelegramBotClient client,
     INotificationStore store,
     ITelegramCommands commands,
+    AuditStore audit,
     ChatPacer pacer,
     IOptions<TelegramOptions> options,
     TelegramSecrets secrets,
@@ -24,6 +27,9 @@ public sealed class TelegramUpdateHandler(
     TelegramTimings timings,
     ILogger<TelegramUpdateHandler> logger)
 {
+    /// <summary>Key id of audit entries written for Telegram users, who act without an API key.</summary>
+    public const string TelegramKeyId = "telegram";
+
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -88,8 +94,8 @@ public sealed class TelegramUpdateHandler(
         var actor = string.Create(CultureInfo.InvariantCulture, $"telegram:{query.From.Id}");
         var answer = data?.Action switch
         {
-            CallbackAction.Acknowledge => await AcknowledgeAsync(data, actor, cancellationToken),
-            CallbackAction.Mute => await MuteAsync(data, actor, cancellationToken),
+            CallbackAction.Acknowledge => await AcknowledgeAsync(data, actor, chatId, cancellationToken),
+            CallbackAction.Mute => await MuteAsync(data, actor, chatId, cancellationToken),
             _ => "Unknown button.",
         };
 
@@ -101,7 +107,7 @@ public sealed class TelegramUpdateHandler(
         }
     }
 
-    private async Task<string> AcknowledgeAsync(CallbackData data, string actor, CancellationToken cancellationToken)
+    private async Task<string> AcknowledgeAsync(CallbackData data, string actor, long chatId, CancellationToken cancellationToken)
     {
         var incidentId = data.IncidentId!.Value;
         var endpointId = await store.FindEndpointOfIncidentAsync(incidentId, cancellationToken);
@@ -112,10 +118,17 @@ public sealed class TelegramUpdateHandler(
 
         // A second press of the same button reaches a grain that has already acknowledged; it returns false.
         var acknowledged = await commands.AcknowledgeAsync(endpointId, incidentId, actor, cancellationToken);
-        return acknowledged ? Answers.Acknowledged : "Already acknowledged, or no longer open.";
+        if (!acknowledged)
+        {
+            return "Already acknowledged, or no longer open.";
+        }
+
+        await AuditAsync("incident.acknowledged", incidentId.ToString(), actor,
+            $"Acknowledge button for endpoint {endpointId} pressed in Telegram chat {chatId}");
+        return Answers.Acknowledged;
     }
 
-    private async Task<string> MuteAsync(CallbackData data, string actor, CancellationToken cancellationToken)
+    private async Task<string> MuteAsync(CallbackData data, string actor, long chatId, CancellationToken cancellationToken)
     {
         var endpointId = data.EndpointId;
         if (endpointId is null && data.IncidentId is { } incidentId)
@@ -129,9 +142,28 @@ public sealed class TelegramUpdateHandler(
         }
 
         var until = await commands.MuteAsync(endpointId, TimeSpan.FromMinutes(data.Minutes), actor, cancellationToken);
-        return until is { } end
-            ? string.Create(CultureInfo.InvariantCulture, $"Muted {endpointId} until {end.UtcDateTime:HH:mm} UTC.")
-            : $"{endpointId} was not muted.";
+        if (until is not { } end)
+        {
+            return $"{endpointId} was not muted.";
+        }
+
+        await AuditAsync("endpoint.muted", endpointId, actor, string.Create(CultureInfo.InvariantCulture,
+            $"Mute button pressed in Telegram chat {chatId}: muted for {data.Minutes} min, until {end:O}"));
+        return string.Create(CultureInfo.InvariantCulture, $"Muted {endpointId} until {end.UtcDateTime:HH:mm} UTC.");
+    }
+
+    // The action has taken effect, so a failed audit write is logged and the user still gets the answer.
+    private async Task AuditAsync(string action, string target, string actor, string summary)
+    {
+        try
+        {
+            await audit.AppendAsync(new AuditEntry(0, time.GetUtcNow(), TelegramKeyId, actor, action, target, summary),
+                CancellationToken.None);
+        }
+        catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
+        {
+            logger.LogAuditWriteFailed(action, target, actor, error);
+        }
     }
 
     private async Task AnswerAsync(string queryId, string text, CancellationToken cancellationToken)

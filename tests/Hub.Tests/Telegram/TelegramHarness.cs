@@ -1,4 +1,5 @@
 using CrmAI.Hub.Alerts;
+using CrmAI.Hub.Api.Security;
 using CrmAI.Hub.Notifications;
 using CrmAI.Hub.Silo.Storage;
 using CrmAI.Hub.Silo.Telegram;
@@ -30,6 +31,7 @@ internal sealed class TelegramHarness : IAsyncDisposable
         Api = api;
         Options = options;
         Store = new PostgresNotificationStore(dataSource);
+        Audit = new AuditStore(dataSource);
         var time = TimeProvider.System;
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         var secrets = new TelegramSecrets(options.BotToken);
@@ -39,7 +41,7 @@ internal sealed class TelegramHarness : IAsyncDisposable
         Delivery = new TelegramDelivery(
             Client, Store, Pacer, Signal, secrets, time, Timings, logs.CreateLogger<TelegramDelivery>());
         var handler = new TelegramUpdateHandler(
-            Client, Store, Commands, Pacer, wrapped, secrets, time, Timings, logs.CreateLogger<TelegramUpdateHandler>());
+            Client, Store, Commands, Audit, Pacer, wrapped, secrets, time, Timings, logs.CreateLogger<TelegramUpdateHandler>());
         Poller = new TelegramPoller(Client, Store, handler, wrapped, secrets, time, Timings, logs.CreateLogger<TelegramPoller>());
     }
 
@@ -62,6 +64,8 @@ internal sealed class TelegramHarness : IAsyncDisposable
     public TelegramOptions Options { get; }
 
     public PostgresNotificationStore Store { get; }
+
+    public AuditStore Audit { get; }
 
     public TelegramBotClient Client { get; }
 

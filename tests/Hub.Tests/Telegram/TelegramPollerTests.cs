@@ -32,6 +32,11 @@ public sealed class TelegramPollerTests(PostgresServerFixture server)
         var edit = Assert.Single(hub.Api.Requests, r => r.Method == "editMessageReplyMarkup");
         var remaining = edit.Body.GetProperty("reply_markup").GetProperty("inline_keyboard")[0];
         Assert.Equal("mute:crm:60", Assert.Single(remaining.EnumerateArray()).GetProperty("callback_data").GetString());
+        var audited = Assert.Single(await hub.Audit.QueryAsync(null, null, "telegram:777", 10, Token));
+        Assert.Equal("incident.acknowledged", audited.Action);
+        Assert.Equal(notice.IncidentId.ToString(), audited.Target);
+        Assert.Equal("telegram", audited.KeyId);
+        Assert.Contains($"chat {TelegramHarness.ChatA}", audited.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,6 +50,10 @@ public sealed class TelegramPollerTests(PostgresServerFixture server)
             () => Task.FromResult(hub.Api.Requests.Any(r => r.Method == "answerCallbackQuery")), "the press is answered");
 
         Assert.Equal("mute store 60 telegram:5", Assert.Single(hub.Commands.Calls));
+        var audited = Assert.Single(await hub.Audit.QueryAsync(null, null, "telegram:5", 10, Token));
+        Assert.Equal("endpoint.muted", audited.Action);
+        Assert.Equal("store", audited.Target);
+        Assert.Contains("60 min", audited.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
