@@ -64,7 +64,14 @@ function summary(entry) {
     row('Exchange', filterLink('exchangeId', entry.exchangeId)),
     row('Correlation id', entry.correlationId ? filterLink('correlationId', entry.correlationId) : el('span', { class: 'muted', text: 'none' })),
     entry.error ? row('Error', el('span', { class: 'error-text', text: entry.error })) : null,
+    entry.redirects?.length ? row('Redirects', redirectList(entry.redirects)) : null,
     row('Silo', el('span', { class: 'mono', text: entry.silo })));
+}
+
+// Every hop the attempt followed, in order; the request and response below are the first request and the last response.
+function redirectList(hops) {
+  return el('ol', { class: 'redirects' }, hops.map((hop) =>
+    el('li', { class: 'mono', text: `HTTP ${hop.statusCode} ${hop.from} → ${hop.to}` })));
 }
 
 function messageSection(title, line, headers, body) {

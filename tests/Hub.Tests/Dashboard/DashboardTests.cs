@@ -191,6 +191,25 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task Entry_FollowedRedirect_ListsHop()
+    {
+        var store = await SystemAsync(Respond.Json(200, """{"ok":true}"""));
+        store.Enqueue(Respond.Bytes(302, null, [], new Dictionary<string, string> { ["Location"] = "/v2/orders" }));
+        var shop = HubFixture.NewEndpointId("shop");
+        await Hub.PutEndpointAsync(shop, new { baseUrl = store.BaseUrl, maxRedirects = 2 });
+        var result = await Hub.ExchangeAsync(shop, Order);
+        var session = await SessionAsync();
+
+        await session.SignInAsync($"#/journal/{result.GetProperty("journalEntryId").GetString()}");
+
+        var hops = session.Page.Locator("ol.redirects li");
+        await Expect(hops).ToHaveCountAsync(1);
+        await Expect(hops.First).ToContainTextAsync("HTTP 302");
+        await Expect(hops.First).ToContainTextAsync("/v2/orders");
+        Assert.Empty(session.ScriptErrors);
+    }
+
+    [Fact]
     public async Task Journal_LinkWithFilter_OpensSameView()
     {
         var store = await SystemAsync(Respond.Json(200, """{"ok":true}"""));
