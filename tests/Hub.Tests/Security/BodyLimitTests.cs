@@ -7,8 +7,8 @@ using Xunit;
 namespace CrmAI.Hub.Tests.Security;
 
 /// <summary>
-/// Body limits per endpoint (<c>maxBodyBytes</c>, 1 MiB by default) for exchanges and inbound data, and the query
-/// limits of every route, each rejected with a ProblemDetails that names the limit.
+/// Body limits per endpoint (<c>maxBodyBytes</c>, 1 MiB by default) for exchanges and inbound data, the range of the
+/// endpoint limits, and the query limits of every route, each rejected with a ProblemDetails that names the limit.
 /// </summary>
 [Collection(SharedHubDefinition.Name)]
 public sealed class BodyLimitTests(HubFixture fixture) : IAsyncLifetime
@@ -120,17 +120,20 @@ public sealed class BodyLimitTests(HubFixture fixture) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(1023)]
-    [InlineData(32 * 1024 * 1024 + 1)]
-    public async Task PutEndpoint_MaxBodyBytesOutOfRange_Gets400(int maxBodyBytes)
+    [InlineData("maxBodyBytes", 1023)]
+    [InlineData("maxBodyBytes", 32 * 1024 * 1024 + 1)]
+    [InlineData("maxRedirects", -1)]
+    [InlineData("maxRedirects", 11)]
+    public async Task PutEndpoint_LimitOutOfRange_Gets400(string field, int value)
     {
-        using var response = await _hub.Client.PutAsJsonAsync(
-            $"/api/endpoints/{HubFixture.NewEndpointId("limit")}", new { baseUrl = _system.BaseUrl, maxBodyBytes },
+        var body = new Dictionary<string, object> { ["baseUrl"] = _system.BaseUrl, [field] = value };
+
+        using var response = await _hub.Client.PutAsJsonAsync($"/api/endpoints/{HubFixture.NewEndpointId("limit")}", body,
             TestContext.Current.CancellationToken);
         var problem = await RawResponse.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("maxBodyBytes", problem.ErrorFields);
+        Assert.Contains(field, problem.ErrorFields);
     }
 
     [Fact]
