@@ -29,6 +29,13 @@ pg_bin() {
   echo "$found/$1"
 }
 
+# The superuser's password, generated on first use and readable only by this user; every connection needs it.
+pg_password() {
+  [ -f "$CLUSTER_DIR/postgres-password" ] \
+    || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '=+/\n' > "$CLUSTER_DIR/postgres-password")
+  cat "$CLUSTER_DIR/postgres-password"
+}
+
 start_postgres() {
   [ -n "${HUB_POSTGRES:-}" ] && return
   local data=$CLUSTER_DIR/postgres
@@ -36,18 +43,24 @@ start_postgres() {
   if [ ! -f "$data/PG_VERSION" ]; then
     mkdir -p "$data"
     [ "$(id -u)" -eq 0 ] && chown postgres "$data" && chmod o+x "$CLUSTER_DIR"
-    as_postgres_user "$(pg_bin initdb)" -D "$data" -U hub --auth=trust -E UTF8 --no-instructions >/dev/null
+    local pwfile=$CLUSTER_DIR/initdb-password
+    (umask 077; pg_password > "$pwfile")
+    [ "$(id -u)" -eq 0 ] && chown postgres "$pwfile"
+    as_postgres_user "$(pg_bin initdb)" -D "$data" -U hub --auth=scram-sha-256 --pwfile="$pwfile" -E UTF8 \
+      --no-instructions >/dev/null
+    rm -f "$pwfile"
   fi
   if ! as_postgres_user "$(pg_bin pg_ctl)" -D "$data" status >/dev/null 2>&1; then
     as_postgres_user "$(pg_bin pg_ctl)" -D "$data" -l "$data/server.log" -w \
       -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+    export PGPASSWORD; PGPASSWORD=$(pg_password)
     psql -h 127.0.0.1 -p "$PG_PORT" -U hub -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'hub'" | grep -q 1 \
       || psql -h 127.0.0.1 -p "$PG_PORT" -U hub -d postgres -c "CREATE DATABASE hub" >/dev/null
   fi
 }
 
 connection_string() {
-  echo "${HUB_POSTGRES:-Host=127.0.0.1;Port=$PG_PORT;Username=hub;Database=hub}"
+  echo "${HUB_POSTGRES:-Host=127.0.0.1;Port=$PG_PORT;Username=hub;Password=$(pg_password);Database=hub}"
 }
 
 api_key() {

@@ -61,6 +61,10 @@ public sealed record ExchangeBody
         {
             errors.Add("correlationId", $"Must be at most {MaxTextLength} characters.");
         }
+        else if (CorrelationId?.Any(char.IsControl) == true)
+        {
+            errors.Add("correlationId", "Must not contain control characters such as NUL or line breaks.");
+        }
 
         if (!errors.IsValid)
         {

@@ -36,7 +36,8 @@ public static class ExchangeUrl
     /// <summary>Returns the reason a relative path is unsafe to append to a base URL, or null when it is fine.</summary>
     public static string? Validate(string path)
     {
-        if (path.Contains("://", StringComparison.Ordinal) || path.StartsWith("//", StringComparison.Ordinal))
+        // A URL inside the query string, such as a return address, is only a value.
+        if (path.Split('?', 2)[0].Contains("://", StringComparison.Ordinal) || path.StartsWith("//", StringComparison.Ordinal))
         {
             return "must be a path relative to the endpoint's base URL, not an absolute URL";
         }
@@ -46,13 +47,21 @@ public static class ExchangeUrl
             return "must not contain backslashes";
         }
 
+        // Some servers also split paths at a backslash, or read "..;" as "..", so both count after decoding.
         var decoded = Uri.UnescapeDataString(path.Split('?', 2)[0]);
-        if (decoded.Split('/').Any(segment => segment == ".."))
+        if (decoded.Contains('\\', StringComparison.Ordinal))
+        {
+            return "must not contain backslashes, also not encoded as %5C";
+        }
+
+        if (decoded.Split('/').Any(segment => segment == ".." || segment.StartsWith("..;", StringComparison.Ordinal)))
         {
             return "must not contain '..' segments";
         }
 
-        return path.Any(char.IsControl) ? "must not contain control characters" : null;
+        return path.Any(char.IsControl) || decoded.Any(char.IsControl)
+            ? "must not contain control characters, also not encoded as %00 to %1F"
+            : null;
     }
 
     private static void AddIfPresent(List<string> parts, string value)

@@ -13,6 +13,7 @@ namespace CrmAI.Hub.Outbound;
 public sealed partial class OutboundConnector(
     IHostResolver resolver,
     IConnectionOpener opener,
+    HostAddresses hostAddresses,
     IOptionsMonitor<OutboundOptions> options,
     ILogger<OutboundConnector> logger)
 {
@@ -66,15 +67,18 @@ public sealed partial class OutboundConnector(
             return addresses;
         }
 
-        var allowed = addresses.Where(a => AddressPolicy.Classify(a) is null).ToArray();
+        var allowed = addresses.Where(a => Kind(a) is null).ToArray();
         if (allowed.Length == 0 && addresses.Length > 0)
         {
             var first = addresses[0];
-            throw Rejected(host, AddressPolicy.Classify(first)!, first.ToString());
+            throw Rejected(host, Kind(first)!, first.ToString());
         }
 
         return allowed;
     }
+
+    private string? Kind(IPAddress address) =>
+        AddressPolicy.Classify(address) ?? (hostAddresses.IsOwn(address) ? "this host's own" : null);
 
     private AddressRejectedException Rejected(string host, string kind, string address)
     {

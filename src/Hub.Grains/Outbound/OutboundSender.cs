@@ -20,6 +20,13 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
     /// <summary>Response bytes read before the rest of a response is dropped. 32 MiB.</summary>
     public const int MaxResponseBytes = 32 * 1024 * 1024;
 
+    // Headers that a redirect to another origin keeps: they describe the content and the exchange, and carry no
+    // credentials whatever the endpoint's naming.
+    private static readonly HashSet<string> CrossOriginHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept", "Accept-Language", "Content-Language", "User-Agent", "Idempotency-Key", CorrelationHeader,
+    };
+
     public async Task<AttemptResult> SendAsync(EndpointConfig config, ExchangeRequest exchange)
     {
         var url = ExchangeUrl.Build(config.BaseUrl, exchange.Path, exchange.Query);
@@ -104,6 +111,8 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
         return result with { Duration = clock.Elapsed, Redirects = redirects };
     }
 
+    private static bool IsSafeValue(string value) => !value.Any(char.IsControl);
+
     private static Uri? RedirectTarget(HttpResponseMessage response) =>
         response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect
@@ -166,8 +175,9 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
         return (Encoding.UTF8.GetBytes(exchange.Body), declared ?? fallback);
     }
 
-    // Without credentials (a redirect to another origin) the endpoint's auth and every header that may carry a
-    // secret are left out.
+    // Without credentials (a redirect to another origin) the endpoint's auth is left out, and of the configured and
+    // submitted headers only those in CrossOriginHeaders are sent. Values with control characters are never sent,
+    // because TryAddWithoutValidation would put a line break on the wire.
     private static HttpRequestMessage CreateRequest(
         EndpointConfig config, ExchangeRequest exchange, HttpMethod method, Uri url, byte[] body, string? contentType,
         bool withCredentials)
@@ -184,7 +194,8 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
 
         foreach (var (name, value) in config.Headers.Concat(exchange.Headers))
         {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || !withCredentials && Redactor.IsSecretHeader(name))
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || !withCredentials && !CrossOriginHeaders.Contains(name)
+                || !IsSafeValue(value))
             {
                 continue;
             }
@@ -198,7 +209,7 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
         }
 
         // The external system can match the request to its business operation, as the journal does.
-        if (exchange.CorrelationId is { } correlationId && !request.Headers.Contains(CorrelationHeader))
+        if (exchange.CorrelationId is { } correlationId && IsSafeValue(correlationId) && !request.Headers.Contains(CorrelationHeader))
         {
             request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
         }

@@ -27,6 +27,15 @@ public sealed class Redactor
     private static readonly string[] SecretQueryParts =
         ["token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "signature", "credential"];
 
+    // Auth challenges name the scheme and the error, not a secret, and the journal needs them to explain a 401.
+    private static readonly HashSet<string> ChallengeHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "WWW-Authenticate", "Proxy-Authenticate",
+    };
+
+    // Header names are secret when they contain one of these parts, in addition to the query parts above.
+    private static readonly string[] SecretHeaderParts = ["auth", "session", "cookie"];
+
     private static readonly HashSet<string> SecretQueryNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "key", "sig", "auth", "code", "pwd",
@@ -54,21 +63,35 @@ public sealed class Redactor
         // Longest first, so a secret that contains another is replaced whole.
         _secretValues = (config.Auth?.Secrets() ?? [])
             .Concat(config.InboundAuth?.Secret is { Length: > 0 } inboundSecret ? [inboundSecret] : [])
+            .Concat(config.Headers.Where(h => IsSecretHeader(h.Key)).Select(h => h.Value))
             .Where(s => s.Length >= 4)
             .OrderByDescending(s => s.Length)
             .ToArray();
     }
 
-    /// <summary>Returns true for headers that carry credentials wherever they appear.</summary>
-    public static bool IsSecretHeader(string name) =>
-        SecretHeaders.Contains(name) || SecretQueryParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Returns true for headers that carry credentials wherever they appear, judged by their name.</summary>
+    /// <remarks>A name is secret when it is a known credential header, contains a part such as <c>token</c>,
+    /// <c>auth</c> or <c>session</c>, or ends in <c>-key</c> or <c>_key</c> (but not <c>Idempotency-Key</c>).</remarks>
+    public static bool IsSecretHeader(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (ChallengeHeaders.Contains(name))
+        {
+            return false;
+        }
+
+        return SecretHeaders.Contains(name)
+            || SecretQueryParts.Concat(SecretHeaderParts).Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase))
+            || (name.EndsWith("-key", StringComparison.OrdinalIgnoreCase) || name.EndsWith("_key", StringComparison.OrdinalIgnoreCase))
+                && !name.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase);
+    }
 
     public Dictionary<string, string> RedactHeaders(IEnumerable<KeyValuePair<string, string>> headers)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in headers)
         {
-            result[name] = _secretHeaders.Contains(name) ? Mask : ScrubSecrets(value);
+            result[name] = _secretHeaders.Contains(name) || IsSecretHeader(name) ? Mask : ScrubSecrets(value);
         }
 
         return result;

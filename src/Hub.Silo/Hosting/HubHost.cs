@@ -215,6 +215,7 @@ public sealed partial class HubHost : IAsyncDisposable
         services.AddSingleton<IncidentStore>();
         services.AddHostedService<IncidentRecheckService>();
         services.AddSingleton<IHostResolver, SystemHostResolver>();
+        services.AddSingleton<HostAddresses>();
         services.AddSingleton<OutboundConnector>();
         services.AddSingleton<OutboundSender>();
         services.AddHttpClient(OutboundSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -11,7 +11,7 @@ namespace CrmAI.Hub.Silo.Storage;
 
 /// <summary>
 /// A private PostgreSQL server for development and tests, kept under one data folder and listening on a free
-/// port of 127.0.0.1 with trust authentication.
+/// port of 127.0.0.1, with password authentication for the superuser <c>hub</c>.
 /// </summary>
 /// <remarks>
 /// The server is started with <c>pg_ctl</c>, which detaches it, so it is no child of this process and keeps
@@ -33,6 +33,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private const int TraverseGrantedEventId = 4112;
     private const int PortTakenEventId = 4113;
     private const int ServiceAccountEventId = 4114;
+    private const int PasswordRequiredEventId = 4115;
 
     private static readonly string[] ServerSettings =
         ["shared_buffers=128MB", "max_connections=200", "default_toast_compression=lz4"];
@@ -45,12 +46,12 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private Task? _stopTask;
 
     private LocalPostgres(
-        string dataDirectory, string socketDirectory, int port, PostgresTools tools, FileStream folderLock,
-        ILogger logger)
+        string dataDirectory, string socketDirectory, int port, string password, PostgresTools tools,
+        FileStream folderLock, ILogger logger)
     {
         DataDirectory = dataDirectory;
         _socketDirectory = socketDirectory;
-        ConnectionString = BuildConnectionString(port, DatabaseName);
+        ConnectionString = BuildConnectionString(port, DatabaseName, password);
         _tools = tools;
         _folderLock = folderLock;
         _logger = logger;
@@ -149,13 +150,15 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         }
 
         await StopStaleServerAsync(tools, clusterDirectory, logger, cancellationToken);
-        await InitializeClusterAsync(tools, clusterDirectory, logger, cancellationToken);
+        var password = await ReadOrCreatePasswordAsync(dataDirectory, cancellationToken);
+        await InitializeClusterAsync(tools, clusterDirectory, socketDirectory, password, logger, cancellationToken);
         var port = await StartServerAsync(tools, clusterDirectory, logFile, socketDirectory, logger, cancellationToken);
 
-        var server = new LocalPostgres(dataDirectory, socketDirectory, port, tools, folderLock, logger);
+        var server = new LocalPostgres(dataDirectory, socketDirectory, port, password, tools, folderLock, logger);
         try
         {
-            await CreateDatabaseAsync(port, cancellationToken);
+            await RequirePasswordAsync(tools, clusterDirectory, port, password, logger, cancellationToken);
+            await CreateDatabaseAsync(port, password, cancellationToken);
         }
         catch
         {
@@ -238,8 +241,10 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         return result.ExitCode == 0;
     }
 
+    [UnsupportedOSPlatform("windows")]
     private static async Task InitializeClusterAsync(
-        PostgresTools tools, string clusterDirectory, ILogger logger, CancellationToken cancellationToken)
+        PostgresTools tools, string clusterDirectory, string privateDirectory, string password, ILogger logger,
+        CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
         {
@@ -248,11 +253,21 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
         // C.UTF-8 gives Unicode-aware upper() and lower() with byte-order sorting; plain C is the fallback.
         var locale = Directory.Exists("/usr/lib/locale/C.utf8") ? "C.UTF-8" : "C";
-        var result = await tools.RunAsync(
-            "initdb",
-            ["-D", clusterDirectory, "--auth=trust", "-U", SuperuserName, "-E", "UTF8", "--locale=" + locale,
-                "--no-instructions"],
-            cancellationToken);
+        var passwordFile = await WriteInitdbPasswordAsync(privateDirectory, password, tools, cancellationToken);
+        ToolResult result;
+        try
+        {
+            result = await tools.RunAsync(
+                "initdb",
+                ["-D", clusterDirectory, "--auth=" + PasswordMethod, "--pwfile=" + passwordFile, "-U", SuperuserName,
+                    "-E", "UTF8", "--locale=" + locale, "--no-instructions"],
+                cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+
         if (result.ExitCode != 0)
         {
             throw result.ToException("initdb", $"If {clusterDirectory} contains files from a failed run, delete it");
@@ -307,9 +322,9 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         return options.ToString();
     }
 
-    private static async Task CreateDatabaseAsync(int port, CancellationToken cancellationToken)
+    private static async Task CreateDatabaseAsync(int port, string password, CancellationToken cancellationToken)
     {
-        var adminConnectionString = new NpgsqlConnectionStringBuilder(BuildConnectionString(port, "postgres"))
+        var adminConnectionString = new NpgsqlConnectionStringBuilder(BuildConnectionString(port, "postgres", password))
         {
             Pooling = false,
         }.ConnectionString;
@@ -327,13 +342,14 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string BuildConnectionString(int port, string database)
+    private static string BuildConnectionString(int port, string database, string password)
     {
         return new NpgsqlConnectionStringBuilder
         {
             Host = IPAddress.Loopback.ToString(),
             Port = port,
             Username = SuperuserName,
+            Password = password,
             Database = database,
         }.ConnectionString;
     }

@@ -56,6 +56,11 @@ public sealed class BadInputTests(HubFixture fixture)
         { """{"operation":"orders.get","method":"GET","path":"../.."}""", "path" },
         { """{"operation":"orders.get","method":"GET","path":"/orders/%2e%2e/%2e%2e/admin"}""", "path" },
         { """{"operation":"orders.get","method":"GET","path":"http://evil.test/x"}""", "path" },
+        { """{"operation":"orders.get","method":"GET","path":"/%2e%2e%5cadmin"}""", "path" },
+        { """{"operation":"orders.get","method":"GET","path":"/x/..%5cadmin"}""", "path" },
+        { """{"operation":"orders.get","method":"GET","path":"/..;/admin"}""", "path" },
+        { """{"operation":"orders.get","method":"GET","path":"/%2e%2e%00/admin"}""", "path" },
+        { """{"operation":"orders.get","method":"GET","correlationId":"c1\r\nX-Injected: 1"}""", "correlationId" },
         { """{"operation":"orders.get","method":"GET","headers":{"X-Bad\r\nHost":"v"}}""", "headers.X-Bad\r\nHost" },
     };
 
@@ -344,6 +349,19 @@ public sealed class BadInputTests(HubFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("application/problem+json", response.MediaType);
         ResponseText.AssertNoInternals(response.Text);
+    }
+
+    [Fact]
+    public async Task Exchange_UrlInPathQuery_NotTakenForTarget()
+    {
+        var id = await PutEndpointAsync();
+
+        var response = await _hub.SendAsync(HttpMethod.Post, $"/api/endpoints/{id}/exchanges",
+            """{"operation":"login","method":"GET","path":"/login?return=https://shop.example/cart"}""");
+
+        // The name does not resolve, so the accepted exchange waits for a durable retry.
+        Assert.Equal(HttpStatusCode.Accepted, response.Status);
+        Assert.Equal("NetworkError", response.Json.GetProperty("outcome").GetString());
     }
 
     private async Task<string> PutEndpointAsync()

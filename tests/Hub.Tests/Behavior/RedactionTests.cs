@@ -310,6 +310,48 @@ public sealed class RedactionTests(HubFixture fixture) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Journal_SecretNamedHeaders_Redacted()
+    {
+        const string custom = "custom-secret-value-4c2d", session = "session-key-value-9e1a", submitted = "submitted-auth-7f3b";
+        var id = HubFixture.NewEndpointId("redact");
+        await _hub.PutEndpointAsync(id, new
+        {
+            baseUrl = _system.BaseUrl,
+            headers = new Dictionary<string, string> { ["X-Custom-Secret"] = custom, ["X-Session-Key"] = session, ["X-Tenant"] = "shop-1" },
+        });
+        _system.Enqueue(Respond.Json(200, $$"""{"echo":"{{session}}"}"""));
+
+        var entryText = await RunAndReadEntryAsync(id, new
+        {
+            operation = "orders.get",
+            method = "GET",
+            path = "/orders/1",
+            headers = new Dictionary<string, string> { ["X-Auth"] = submitted },
+        });
+        var view = await _hub.GetJsonAsync($"/api/endpoints/{id}");
+
+        Assert.Equal(custom, Assert.Single(_system.Requests).Headers["X-Custom-Secret"]);
+        ResponseText.AssertNoSecret(entryText, custom);
+        ResponseText.AssertNoSecret(entryText, session);
+        ResponseText.AssertNoSecret(entryText, submitted);
+        Assert.Contains("shop-1", entryText, StringComparison.Ordinal);
+        Assert.Equal(Mask, view.GetProperty("headers").GetProperty("X-Session-Key").GetString());
+        Assert.Equal("shop-1", view.GetProperty("headers").GetProperty("X-Tenant").GetString());
+    }
+
+    [Fact]
+    public async Task Journal_AuthChallenge_KeptReadable()
+    {
+        var id = await PutEndpointAsync(null);
+        _system.Enqueue(Respond.Bytes(401, "application/json", Encoding.UTF8.GetBytes("{}"),
+            new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer error=\"invalid_token\"" }));
+
+        var entryText = await RunAndReadEntryAsync(id, new { operation = "orders.get", method = "GET", path = "/orders/1" });
+
+        Assert.Contains("invalid_token", entryText, StringComparison.Ordinal);
+    }
+
     private async Task<string> PutEndpointAsync(object? auth)
     {
         var id = HubFixture.NewEndpointId("redact");

@@ -6,7 +6,8 @@ namespace CrmAI.Hub.Tests.Outbound;
 
 /// <summary>
 /// Redirects: returned as the response unless the endpoint's <c>maxRedirects</c> allows them, then followed hop by
-/// hop with every hop journaled, the method rules of HTTP, and credentials kept to the base URL's origin.
+/// hop with every hop journaled, the method rules of HTTP, and credentials and custom headers kept to the base URL's
+/// origin.
 /// </summary>
 [Collection(SharedHubDefinition.Name)]
 public sealed class RedirectTests(HubFixture fixture) : IAsyncLifetime
@@ -106,7 +107,13 @@ public sealed class RedirectTests(HubFixture fixture) : IAsyncLifetime
             baseUrl = _system.BaseUrl,
             maxRedirects = 2,
             auth = new { type = "bearer", token = "origin-only-token" },
-            headers = new Dictionary<string, string> { ["X-Api-Key"] = "origin-only-key", ["X-Tenant"] = "shop-1" },
+            headers = new Dictionary<string, string>
+            {
+                ["X-Api-Key"] = "origin-only-key",
+                ["X-Access"] = "origin-only-access",
+                ["X-Tenant"] = "shop-1",
+                ["Accept"] = "application/json",
+            },
         });
         _system.Enqueue(Redirect(302, "/same"), Redirect(302, $"{_other.BaseUrl}away"));
 
@@ -115,9 +122,12 @@ public sealed class RedirectTests(HubFixture fixture) : IAsyncLifetime
 
         Assert.Equal("Succeeded", result.GetProperty("status").GetString());
         Assert.All(_system.Requests, r => Assert.Equal("Bearer origin-only-token", r.Headers["Authorization"]));
+        Assert.All(_system.Requests, r => Assert.Equal("origin-only-access", r.Headers["X-Access"]));
         Assert.False(away.Headers.ContainsKey("Authorization"), "the bearer token reached another origin");
         Assert.False(away.Headers.ContainsKey("X-Api-Key"), "a secret header reached another origin");
-        Assert.Equal("shop-1", away.Headers["X-Tenant"]);
+        Assert.False(away.Headers.ContainsKey("X-Access"), "a configured header reached another origin");
+        Assert.False(away.Headers.ContainsKey("X-Tenant"), "a configured header reached another origin");
+        Assert.Equal("application/json", away.Headers["Accept"]);
     }
 
     [Fact]

@@ -161,6 +161,38 @@ public sealed class OutboundGuardTests(GuardedHubFixture fixture)
     }
 
     [Theory]
+    [InlineData("64:ff9b::7f00:1", "loopback")]
+    [InlineData("64:ff9b::a9fe:a9fe", "cloud metadata")]
+    [InlineData("2002:7f00:1::", "loopback")]
+    [InlineData("2002:a00:1::", "private")]
+    [InlineData("::127.0.0.1", "loopback")]
+    [InlineData("::10.0.0.1", "private")]
+    [InlineData("198.18.0.1", "benchmarking")]
+    [InlineData("198.19.255.255", "benchmarking")]
+    public void Classify_EmbeddedOrReservedAddress_ReturnsKind(string address, string kind)
+    {
+        Assert.StartsWith(kind, AddressPolicy.Classify(IPAddress.Parse(address)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exchange_OwnInterfaceAddress_Rejected()
+    {
+        var own = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(network => network.GetIPProperties().UnicastAddresses)
+            .Select(unicast => unicast.Address)
+            .FirstOrDefault(address => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                && AddressPolicy.Classify(address) is null);
+        Assert.SkipWhen(own is null, "This machine has no public-looking IPv4 interface address to test with.");
+        var id = await ConfigureDirectlyAsync($"http://{own}:8080/");
+
+        var result = await _hub.ExchangeAsync(id, new { operation = "probe", method = "GET", path = "/x" });
+
+        Assert.Equal("NetworkError", result.GetProperty("outcome").GetString());
+        Assert.Contains("this host's own", result.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Opener.Targets, target => target.Address.Equals(own));
+    }
+
+    [Theory]
     [InlineData("8.8.8.8")]
     [InlineData("172.32.0.1")]
     [InlineData("11.0.0.1")]

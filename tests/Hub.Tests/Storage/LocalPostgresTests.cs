@@ -38,6 +38,47 @@ public sealed class LocalPostgresTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task StartAsync_NewCluster_RequiresPassword()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var server = await LocalPostgres.StartAsync(
+            _dataDirectory, _logs.CreateLogger(nameof(LocalPostgres)), cancellationToken);
+
+        await ExecuteAsync(server.ConnectionString, "SELECT 1");
+        await AssertPasswordRequiredAsync(server.ConnectionString);
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            File.GetUnixFileMode(Path.Combine(server.DataDirectory, "postgres-password")));
+        Assert.DoesNotContain(
+            await File.ReadAllLinesAsync(Path.Combine(server.DataDirectory, "postgres", "pg_hba.conf"), cancellationToken),
+            line => !line.TrimStart().StartsWith('#') && line.TrimEnd().EndsWith(" trust", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task StartAsync_ClusterTrustingLocalUsers_RequiresPasswordAfterwards()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var clusterDirectory = Path.Combine(_dataDirectory, "postgres");
+        Directory.CreateDirectory(clusterDirectory);
+        if (IsRoot)
+        {
+            File.SetUnixFileMode(_dataDirectory, File.GetUnixFileMode(_dataDirectory) | UnixFileMode.OtherExecute);
+            await RunToolAsync("chown", asPostgres: false, "postgres", clusterDirectory);
+        }
+
+        await RunToolAsync("initdb", asPostgres: true, "-D", clusterDirectory, "--auth=trust", "-U", "hub", "-E", "UTF8", "--no-instructions");
+
+        await using var server = await LocalPostgres.StartAsync(
+            _dataDirectory, _logs.CreateLogger(nameof(LocalPostgres)), cancellationToken);
+
+        await ExecuteAsync(server.ConnectionString, "SELECT 1");
+        await AssertPasswordRequiredAsync(server.ConnectionString);
+        Assert.Contains(_logs.Entries, entry => entry.Message.Contains("now requires the password", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StartAsync_Started_ServerIsNoChildProcess()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -154,19 +195,44 @@ public sealed class LocalPostgresTests(ITestOutputHelper output) : IAsyncLifetim
         return false;
     }
 
-    private static async Task RunPgCtlAsync(params string[] arguments)
+    private static bool IsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
+
+    private static Task RunPgCtlAsync(params string[] arguments) => RunToolAsync("pg_ctl", asPostgres: true, arguments);
+
+    // Tries a connection without the password until the server rejects it; a reload applies pg_hba.conf a moment late.
+    private static async Task AssertPasswordRequiredAsync(string connectionString)
     {
-        // PostgreSQL refuses to run as root, so as root the test runs pg_ctl as the postgres user, like LocalPostgres.
-        var asRoot = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
-        var startInfo = new ProcessStartInfo(asRoot ? "runuser" : "pg_ctl")
+        var withoutPassword = new NpgsqlConnectionStringBuilder(connectionString) { Password = null, Pooling = false }.ConnectionString;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await ExecuteAsync(withoutPassword, "SELECT 1");
+            }
+            catch (NpgsqlException)
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "The server still accepts a connection without the password.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task RunToolAsync(string tool, bool asPostgres, params string[] arguments)
+    {
+        // PostgreSQL refuses to run as root, so as root the test runs its programs as the postgres user, like LocalPostgres.
+        var asServiceAccount = asPostgres && IsRoot;
+        var startInfo = new ProcessStartInfo(asServiceAccount ? "runuser" : tool)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = "/",
         };
-        if (asRoot)
+        if (asServiceAccount)
         {
-            foreach (var prefix in new[] { "-u", "postgres", "--", "pg_ctl" })
+            foreach (var prefix in new[] { "-u", "postgres", "--", tool })
             {
                 startInfo.ArgumentList.Add(prefix);
             }
@@ -181,7 +247,7 @@ public sealed class LocalPostgresTests(ITestOutputHelper output) : IAsyncLifetim
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.True(process.ExitCode == 0, "pg_ctl failed: " + await error);
+        Assert.True(process.ExitCode == 0, $"{tool} failed: " + await error);
     }
 
     private static int FindFreePort()
