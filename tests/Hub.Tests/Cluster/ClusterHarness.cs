@@ -47,7 +47,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     public ConcurrentDictionary<string, int> Deliveries { get; } = new();
 
     /// <summary>
-    /// Starts the external system and the silos, and configures the endpoints through the first silo. On a failure,
+    /// Starts the external system and the silos, and configures the endpoints through all silos in turn. On a failure,
     /// everything already started is stopped before the error is rethrown.
     /// </summary>
     public static async Task<ClusterHarness> StartAsync(string database, CancellationToken cancellationToken)
@@ -175,7 +175,8 @@ internal sealed class ClusterHarness : IAsyncDisposable
     {
         for (var i = 0; i < EndpointCount; i++)
         {
-            using var response = await Silos[0].Client.PutAsJsonAsync($"/api/endpoints/e{i}", new
+            // Each silo configures a share, so the grains spread even when a busy silo still sees only itself.
+            using var response = await Silos[i % SiloCount].Client.PutAsJsonAsync($"/api/endpoints/e{i}", new
             {
                 baseUrl = Crm.BaseUrl,
                 retry = new { immediate = 1, schedule = RetrySchedule, circuit = new { consecutiveFailures = 1000 } },
