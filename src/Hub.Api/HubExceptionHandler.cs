@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Orleans.Runtime;
 
 namespace CrmAI.Hub.Api;
@@ -33,6 +35,15 @@ public sealed partial class HubExceptionHandler(ILogger<HubExceptionHandler> log
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Hub failing over",
                 "A hub silo became unavailable while handling the request. Send it again; with the same Idempotency-Key " +
                 "an exchange never runs twice.");
+            return true;
+        }
+
+        // The framework reports a body whose charset it cannot decode with a plain InvalidOperationException.
+        if (exception is InvalidOperationException && UnknownCharset(context.Request) is { } charset)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"The charset '{charset}' in the Content-Type header is not a known encoding: send the body as UTF-8 " +
+                "with Content-Type: application/json.");
             return true;
         }
 
@@ -76,6 +87,26 @@ public sealed partial class HubExceptionHandler(ILogger<HubExceptionHandler> log
         return Problems.WriteAsync(context, bad.StatusCode, "Bad request",
             "The hub could not read the request: check the route, its query parameters, headers and body against " +
             "/openapi/v1.json.");
+    }
+
+    // Returns the charset parameter of the request's media type when .NET has no encoding of that name, else null.
+    private static string? UnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.Charset.HasValue)
+        {
+            return null;
+        }
+
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).ToString();
+        try
+        {
+            _ = Encoding.GetEncoding(charset);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset;
+        }
     }
 
     [LoggerMessage(EventId = HubEventIds.FailoverError, Level = LogLevel.Warning,

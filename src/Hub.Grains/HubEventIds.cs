@@ -30,6 +30,7 @@ public static class HubEventIds
     public const int JournalDraining = 2002;
     public const int JournalAcknowledgeTimedOut = 2003;
     public const int JournalRowRejected = 2004;
+    public const int JournalEntryDropped = 2005;
     public const int JournalRetentionFinished = 2010;
     public const int JournalRetentionFailed = 2011;
     public const int JournalMaintenanceFailed = 2012;

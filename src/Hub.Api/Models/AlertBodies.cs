@@ -28,7 +28,8 @@ public sealed record AlertRulesBody(
             errors.Add($"{prefix}.consecutiveFailures", "Must be at least 1.");
         }
 
-        if (FailureRatePercent is <= 0 or > 100)
+        // Written as a negated range, so NaN (which the string "NaN" becomes) fails the check too.
+        if (FailureRatePercent is { } rate && !(rate > 0 && rate <= 100))
         {
             errors.Add($"{prefix}.failureRatePercent", "Must be greater than 0 and at most 100.");
         }

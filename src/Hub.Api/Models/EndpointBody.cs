@@ -72,7 +72,8 @@ public sealed record HealthBody(
             errors.Add("health.downAfterConsecutiveFailures", "Must be at least 1.");
         }
 
-        if (DegradedFailureRate is <= 0 or > 1)
+        // Written as a negated range, so NaN (which the string "NaN" becomes) fails the check too.
+        if (DegradedFailureRate is { } rate && !(rate > 0 && rate <= 1))
         {
             errors.Add("health.degradedFailureRate", "Must be greater than 0 and at most 1.");
         }

@@ -40,6 +40,10 @@ public sealed record ExchangeBody
         {
             errors.Add("operation", $"Required: a name of at most {MaxTextLength} characters, such as 'orders.create'.");
         }
+        else if (Operation.Any(char.IsControl))
+        {
+            errors.Add("operation", "Must not contain control characters such as NUL or line breaks.");
+        }
 
         if (string.IsNullOrEmpty(Method))
         {
@@ -57,6 +61,11 @@ public sealed record ExchangeBody
         }
 
         errors.CheckHeaders("headers", Headers);
+        foreach (var (name, _) in (Query ?? []).Where(pair => pair.Value is null))
+        {
+            errors.Add($"query.{name}", "Query values must be strings; send \"\" for an empty value.");
+        }
+
         if (CorrelationId is { Length: > MaxTextLength })
         {
             errors.Add("correlationId", $"Must be at most {MaxTextLength} characters.");
@@ -64,6 +73,11 @@ public sealed record ExchangeBody
         else if (CorrelationId?.Any(char.IsControl) == true)
         {
             errors.Add("correlationId", "Must not contain control characters such as NUL or line breaks.");
+        }
+
+        if (Body is { } json && BodyProblem(json) is { } bodyProblem)
+        {
+            errors.Add("body", bodyProblem);
         }
 
         if (!errors.IsValid)
@@ -83,5 +97,50 @@ public sealed record ExchangeBody
             BodyIsJson = body is { ValueKind: not JsonValueKind.String },
             CorrelationId = CorrelationId,
         };
+    }
+
+    // The journal redacts the body through a JSON tree, which cannot contain a name twice in one object or a string
+    // that is not valid Unicode. Receivers also disagree on which of two equal names wins, so such bodies are rejected.
+    private static string? BodyProblem(JsonElement element)
+    {
+        try
+        {
+            return FindBodyProblem(element);
+        }
+        catch (InvalidOperationException)
+        {
+            return "Contains text that is not valid Unicode: an escaped lone surrogate such as \\ud800, or bytes that " +
+                "are not UTF-8. Escape characters outside the Basic Multilingual Plane as surrogate pairs.";
+        }
+    }
+
+    private static string? FindBodyProblem(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!names.Add(property.Name))
+                    {
+                        return $"Repeats the name '{property.Name}' in one object; send each name once.";
+                    }
+
+                    if (FindBodyProblem(property.Value) is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Select(FindBodyProblem).FirstOrDefault(problem => problem is not null);
+            case JsonValueKind.String:
+                _ = element.GetString();
+                return null;
+            default:
+                return null;
+        }
     }
 }

@@ -48,14 +48,14 @@ internal static class JournalFilterParsing
             Direction = QueryParsing.Enum<Direction>(p.Direction, "direction", errors),
             Outcomes = ParseOutcomes(p.Outcome, errors),
             Statuses = ParseStatuses(p.Status, errors),
-            Operation = QueryParsing.NullIfEmpty(p.Operation),
+            Operation = QueryParsing.Text(p.Operation, "operation", errors),
             From = QueryParsing.Time(p.From, "from", errors),
             To = QueryParsing.Time(p.To, "to", errors),
             MinDurationMs = ParseDuration(p.MinDurationMs, errors),
-            CorrelationId = QueryParsing.NullIfEmpty(p.CorrelationId),
+            CorrelationId = QueryParsing.Text(p.CorrelationId, "correlationId", errors),
             ExchangeId = QueryParsing.Guid(p.ExchangeId, "exchangeId", errors),
-            BusinessKey = QueryParsing.NullIfEmpty(p.Key),
-            Text = QueryParsing.NullIfEmpty(p.Q),
+            BusinessKey = QueryParsing.Text(p.Key, "key", errors),
+            Text = QueryParsing.Text(p.Q, "q", errors),
         };
 
         QueryParsing.CheckRange(query.From, query.To, errors);

@@ -15,6 +15,21 @@ internal static class QueryParsing
 
     public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
+    /// <summary>
+    /// Returns a text filter, or null when it is empty. A value with a NUL character gets an error, because PostgreSQL
+    /// text cannot hold one, so no stored value could match it.
+    /// </summary>
+    public static string? Text(string? value, string field, Validation errors)
+    {
+        if (value?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            errors.Add(field, $"{field} must not contain NUL characters (%00); no stored value contains one.");
+            return null;
+        }
+
+        return NullIfEmpty(value);
+    }
+
     public static string? Check(string? value, Func<string, bool> isValid, string field, string message, Validation errors)
     {
         if (string.IsNullOrEmpty(value))

@@ -120,7 +120,8 @@ public sealed record CircuitBody(
             errors.Add("retry.circuit.consecutiveFailures", "Must be at least 1.");
         }
 
-        if (FailureRatio is <= 0 or > 1)
+        // Written as a negated range, so NaN (which the string "NaN" becomes) fails the check too.
+        if (FailureRatio is { } ratio && !(ratio > 0 && ratio <= 1))
         {
             errors.Add("retry.circuit.failureRatio", "Must be greater than 0 and at most 1.");
         }

@@ -117,6 +117,13 @@ public static class AlertRoutes
                 continue;
             }
 
+            if (rules is null)
+            {
+                errors.Add($"endpoints.{endpointId}", "Must be an object of rules such as {\"consecutiveFailures\":3}; " +
+                    "leave the endpoint out to give it the defaults.");
+                continue;
+            }
+
             endpoints[endpointId] = rules.ToRules($"endpoints.{endpointId}", errors);
         }
 

@@ -37,12 +37,13 @@ public static class AuditRoutes
         var end = QueryParsing.Time(to, "to", errors);
         QueryParsing.CheckRange(start, end, errors);
         var count = QueryParsing.Limit(limit, errors);
+        var actorName = QueryParsing.Text(actor, "actor", errors);
         if (!errors.IsValid)
         {
             return RouteChecks.Invalid(errors, "Invalid audit query");
         }
 
-        var entries = await store.QueryAsync(start, end, QueryParsing.NullIfEmpty(actor), count, cancellationToken);
+        var entries = await store.QueryAsync(start, end, actorName, count, cancellationToken);
         return TypedResults.Ok(entries.ToArray());
     }
 }

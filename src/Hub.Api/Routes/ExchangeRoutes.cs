@@ -150,8 +150,10 @@ public static class ExchangeRoutes
             return InvalidExchangeId();
         }
 
-        var entries = await journal.GetExchangeAsync(id, cancellationToken);
+        // The row first: the grain deletes it once the final journal entry is committed (unless the database stalls
+        // past Journal:AcknowledgeTimeout), so an exchange that settles between the two reads is found in the journal.
         var stored = await store.GetAsync(id, cancellationToken);
+        var entries = await journal.GetExchangeAsync(id, cancellationToken);
         if (entries.Count == 0 && stored is null)
         {
             return RouteChecks.NotFound("Exchange", exchangeId);

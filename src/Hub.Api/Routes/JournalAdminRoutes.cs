@@ -39,6 +39,7 @@ public static class JournalAdminRoutes
         group.MapPost("/retention", RunRetentionAsync)
             .WithName("RunJournalRetention")
             .WithSummary("Run journal retention now; with dryRun=true only report what it would change")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RejectUnknownQuery();
         group.MapGet("/stats", StatsAsync)
             .WithName("GetJournalStats")
@@ -98,11 +99,20 @@ public static class JournalAdminRoutes
         return Results.Empty;
     }
 
-    private static async Task<Ok<RetentionReport>> RunRetentionAsync(
+    private static async Task<Results<Ok<RetentionReport>, ValidationProblem>> RunRetentionAsync(
         [Description("true to only report what a run would change. Default false.")] string? dryRun,
         IGrainFactory grains)
     {
-        var onlyCount = string.Equals(dryRun, "true", StringComparison.OrdinalIgnoreCase);
+        // A value other than true or false is rejected rather than read as false, because a misspelled true would
+        // otherwise run a real retention that deletes journal rows.
+        var onlyCount = false;
+        if (dryRun is not null && !bool.TryParse(dryRun, out onlyCount))
+        {
+            var errors = new Validation();
+            errors.Add("dryRun", $"'{dryRun}' is not true or false; send dryRun=true to only report what a run would change.");
+            return RouteChecks.Invalid(errors, "Invalid retention request");
+        }
+
         var report = await grains.GetGrain<IJournalRetentionGrain>(IJournalRetentionGrain.Key).RunAsync(onlyCount);
         return TypedResults.Ok(report);
     }

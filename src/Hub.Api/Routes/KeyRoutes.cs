@@ -43,6 +43,10 @@ public static class KeyRoutes
         {
             errors.Add("name", $"Required: a name of 1 to {MaxNameLength} characters that says who uses the key.");
         }
+        else if (name.Any(char.IsControl))
+        {
+            errors.Add("name", "Must not contain control characters such as NUL or line breaks.");
+        }
 
         var scopes = CheckScopes(body.Scopes, errors);
         if (!errors.IsValid)

@@ -34,6 +34,11 @@ public sealed class ApiLimitOptions
     /// <value>Default 16384, which is 16 KiB for ASCII headers.</value>
     public int MaxHeaderBytes { get; set; } = 16 * 1024;
 
+    /// <summary>Maximum length of the request URL as sent (path and query string), in characters; longer gets 414.</summary>
+    /// <value>Default 16384.</value>
+    /// <remarks>Kestrel rejects request lines over 64 KiB itself, with a 414 that has no body.</remarks>
+    public int MaxUrlLength { get; set; } = 16 * 1024;
+
     /// <summary>Largest request body, in bytes, of routes whose body does not belong to an endpoint; more gets 413.</summary>
     /// <value>Default 1048576 (1 MiB).</value>
     /// <remarks>Exchange submissions and inbound data take the endpoint's own <c>maxBodyBytes</c> instead.</remarks>

@@ -16,6 +16,7 @@ public sealed class ApiLimitOptionsValidator : IValidateOptions<ApiLimitOptions>
         Positive(errors, nameof(options.ConcurrentRequests), options.ConcurrentRequests);
         Positive(errors, nameof(options.MaxHeaderCount), options.MaxHeaderCount);
         Positive(errors, nameof(options.MaxHeaderBytes), options.MaxHeaderBytes);
+        Positive(errors, nameof(options.MaxUrlLength), options.MaxUrlLength);
         Positive(errors, nameof(options.MaxBodyBytes), options.MaxBodyBytes);
         Positive(errors, nameof(options.MaxQueryLength), options.MaxQueryLength);
         Positive(errors, nameof(options.MaxQueryParameters), options.MaxQueryParameters);

@@ -33,8 +33,9 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
               AND ($3::text IS NULL OR actor = $3)
             ORDER BY at DESC, id DESC LIMIT $4
             """);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)from ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)to ?? DBNull.Value });
+        // Npgsql writes timestamptz only from UTC values, and a caller may send any offset, such as +03:00.
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)from?.UtcDateTime ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)to?.UtcDateTime ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor ?? DBNull.Value });
         command.Parameters.AddWithValue(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

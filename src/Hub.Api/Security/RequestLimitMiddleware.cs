@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace CrmAI.Hub.Api.Security;
 
 /// <summary>
-/// Rejects requests whose headers or query string exceed <see cref="ApiLimitOptions"/>: 431 for headers, 414 for
-/// the query, each as ProblemDetails that name the limit. Kestrel enforces higher limits of its own, which respond
-/// without a body, as a backstop.
+/// Rejects requests whose URL, headers or query string exceed <see cref="ApiLimitOptions"/>: 414 for the URL and
+/// the query, 431 for headers, each as ProblemDetails that name the limit. Kestrel enforces higher limits of its
+/// own, which respond without a body, as a backstop.
 /// </summary>
 public sealed class RequestLimitMiddleware(RequestDelegate next, IOptions<ApiLimitOptions> options)
 {
@@ -14,6 +15,15 @@ public sealed class RequestLimitMiddleware(RequestDelegate next, IOptions<ApiLim
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        if (target.Length > _limits.MaxUrlLength)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status414UriTooLong, "URL too long",
+                $"The request URL has {target.Length} characters; the limit is {_limits.MaxUrlLength} " +
+                $"({Key(nameof(ApiLimitOptions.MaxUrlLength))}). Send fewer or shorter query parameters.");
+            return;
+        }
+
         var headers = context.Request.Headers;
         var count = 0;
         var length = 0;

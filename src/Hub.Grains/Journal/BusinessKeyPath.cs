@@ -99,13 +99,27 @@ public sealed class BusinessKeyPath
     {
         var value = element.ValueKind switch
         {
-            JsonValueKind.String => element.GetString(),
+            JsonValueKind.String => StringOrNull(element),
             JsonValueKind.Number => element.GetRawText(),
             _ => null,
         };
         if (!string.IsNullOrEmpty(value) && value.Length <= MaxValueLength && !values.Contains(value))
         {
             values.Add(value);
+        }
+    }
+
+    // A string that is not valid Unicode, because of bytes that are not UTF-8 or an escaped lone surrogate, cannot be
+    // stored as text, so it is skipped. JsonElement throws on such a string only when it is read.
+    private static string? StringOrNull(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CrmAI.Hub.Contracts;
 using CrmAI.Hub.Outbound;
 
@@ -12,10 +13,12 @@ public static class JournalEntryFactory
         AttemptResult attempt, AttemptContext context, Redactor redactor, int maxBodyBytes,
         BusinessKeyExtractor? businessKeys = null)
     {
+        var withheld = new List<string>();
         var requestBody = BodyCodec.Decode(attempt.RequestBody, attempt.RequestContentType, []);
+        var storedRequest = ToJournal(requestBody, attempt.RequestContentType, redactor, maxBodyBytes, "request", withheld);
         var responseBody = attempt.ResponseBody is null
             ? null
-            : BodyCodec.ToJournal(attempt.ResponseBody, attempt.ResponseContentType, redactor, maxBodyBytes);
+            : ToJournal(attempt.ResponseBody, attempt.ResponseContentType, redactor, maxBodyBytes, "response", withheld);
 
         return new JournalEntry
         {
@@ -29,13 +32,13 @@ public static class JournalEntryFactory
             Method = context.Method,
             Url = redactor.RedactUrl(attempt.Url),
             RequestHeaders = redactor.RedactHeaders(attempt.RequestHeaders),
-            RequestBody = BodyCodec.ToJournal(requestBody, attempt.RequestContentType, redactor, maxBodyBytes),
+            RequestBody = storedRequest,
             StatusCode = attempt.StatusCode,
             ResponseHeaders = attempt.ResponseHeaders is null ? null : redactor.RedactHeaders(attempt.ResponseHeaders),
             ResponseBody = responseBody,
             DurationMs = attempt.Duration.TotalMilliseconds,
             Outcome = attempt.Outcome,
-            Error = attempt.Error is null ? null : redactor.ScrubSecrets(attempt.Error),
+            Error = WithNotes(attempt.Error is null ? null : redactor.ScrubSecrets(attempt.Error), withheld),
             CorrelationId = context.CorrelationId,
             StartedAt = attempt.StartedAt,
             Silo = context.Silo,
@@ -52,7 +55,9 @@ public static class JournalEntryFactory
         InboundRequest request, AttemptContext context, Redactor redactor, int maxBodyBytes, double durationMs,
         string? rejectedReason = null, BusinessKeyExtractor? businessKeys = null)
     {
+        var withheld = new List<string>();
         var body = BodyCodec.Decode(request.Body, request.ContentType, ContentEncodings(request.Headers));
+        var storedBody = ToJournal(body, request.ContentType, redactor, maxBodyBytes, "request", withheld);
 
         return new JournalEntry
         {
@@ -65,19 +70,42 @@ public static class JournalEntryFactory
             Method = request.Method,
             Url = redactor.RedactUrl(new Uri(request.Url)),
             RequestHeaders = redactor.RedactHeaders(request.Headers),
-            RequestBody = BodyCodec.ToJournal(body, request.ContentType, redactor, maxBodyBytes),
+            RequestBody = storedBody,
             StatusCode = rejectedReason is null ? 202 : 400,
             ResponseHeaders = new Dictionary<string, string>(),
             ResponseBody = JournalBody.Empty,
             DurationMs = durationMs,
             Outcome = rejectedReason is null ? Outcome.Success : Outcome.Rejected,
-            Error = rejectedReason,
+            Error = WithNotes(rejectedReason, withheld),
             CorrelationId = context.CorrelationId,
             StartedAt = request.ReceivedAt,
             Silo = context.Silo,
             BusinessKeys = businessKeys?.Extract(body.Bytes) ?? [],
         };
     }
+
+    // Redaction reads a JSON body as a tree, which throws on a name repeated in one object (ArgumentException) and
+    // on text that is not valid Unicode (InvalidOperationException). Such a body keeps only its size and SHA-256,
+    // because storing it unredacted could leak a secret, and the attempt itself goes on.
+    // NOTE: the cause is in Redactor.TryRedactJson; once it reads such bodies, this fallback no longer runs.
+    private static JournalBody ToJournal(
+        BodyCodec.Decoded body, string? contentType, Redactor redactor, int maxBodyBytes, string which, List<string> withheld)
+    {
+        try
+        {
+            return BodyCodec.ToJournal(body, contentType, redactor, maxBodyBytes);
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException)
+        {
+            withheld.Add($"(journal: {which} body not stored, because redaction cannot read JSON that repeats a name " +
+                "in one object or is not valid Unicode)");
+            var hash = Convert.ToHexStringLower(SHA256.HashData(body.Bytes));
+            return new JournalBody(null, null, body.Bytes.Length, hash, Truncated: true, contentType);
+        }
+    }
+
+    private static string? WithNotes(string? error, List<string> notes) =>
+        notes.Count == 0 ? error : string.Join(' ', notes.Prepend(error).OfType<string>());
 
     private static string[] ContentEncodings(IReadOnlyDictionary<string, string> headers) =>
         headers.FirstOrDefault(h => h.Key.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)).Value is { } value

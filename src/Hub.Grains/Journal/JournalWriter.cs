@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,10 @@ using Npgsql;
 namespace CrmAI.Hub.Journal;
 
 /// <summary>
-/// Writes journal entries in batches with binary COPY, off the exchange path. A failed batch is retried until it
-/// is stored or the host stops; stopping drains the buffer first.
+/// Writes journal entries in batches with binary COPY, off the exchange path. A batch that fails for a connection
+/// or server problem is retried until it is stored or the host stops; stopping drains the buffer first. A row that
+/// the database rejects for its content is stored without its bodies, or dropped with an error log when even that
+/// is rejected.
 /// </summary>
 public sealed partial class JournalWriter : BackgroundService
 {
@@ -89,7 +92,8 @@ public sealed partial class JournalWriter : BackgroundService
         }
     }
 
-    private async Task WriteWithRetryAsync(List<PendingEntry> batch)
+    // With isFallback, the batch is one entry already reduced by WriteOneByOneAsync, which a data error drops.
+    private async Task WriteWithRetryAsync(List<PendingEntry> batch, bool isFallback = false)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -110,11 +114,18 @@ public sealed partial class JournalWriter : BackgroundService
                 LogWriteFailed(_logger, batch.Count, attempt, TimeSpan.Zero, error);
                 continue;
             }
-            catch (PostgresException error) when (IsDataError(error))
+            catch (PostgresException error) when (IsDataError(error) && !isFallback)
             {
                 // One bad row fails a whole COPY, so write the rows one by one and keep what can be kept.
                 LogRowRejected(_logger, batch.Count, error);
                 await WriteOneByOneAsync(batch);
+                return;
+            }
+            catch (PostgresException error) when (IsDataError(error))
+            {
+                // Retrying a row that the database rejects for its content would stall every entry queued behind it.
+                LogEntryDropped(_logger, batch[0].Entry.Id, batch[0].Entry.ExchangeId, error);
+                CompleteAll(batch);
                 return;
             }
             catch (Exception error) when (error is NpgsqlException or TimeoutException or IOException)
@@ -141,18 +152,43 @@ public sealed partial class JournalWriter : BackgroundService
             }
             catch (PostgresException error) when (IsDataError(error))
             {
-                // The entry stays, without the bodies that the database rejected.
-                entry = entry with
-                {
-                    RequestBody = entry.RequestBody with { Text = null, Bytes = null },
-                    ResponseBody = entry.ResponseBody is null ? null : entry.ResponseBody with { Text = null, Bytes = null },
-                    Error = $"{entry.Error} (journal: bodies not stored: {error.MessageText})".TrimStart(),
-                };
-                await WriteWithRetryAsync([new PendingEntry(entry)]);
+                await WriteWithRetryAsync([new PendingEntry(Reduced(entry, error))], isFallback: true);
             }
 
             pending.Stored.TrySetResult();
         }
+    }
+
+    // The entry stays, without the bodies that the database rejected and with NUL characters, which PostgreSQL text
+    // and jsonb cannot hold, replaced by U+FFFD in the other text columns.
+    private static JournalEntry Reduced(JournalEntry entry, PostgresException error) => entry with
+    {
+        Operation = WithoutNul(entry.Operation),
+        Method = WithoutNul(entry.Method),
+        Url = WithoutNul(entry.Url),
+        RequestHeaders = WithoutNul(entry.RequestHeaders),
+        RequestBody = entry.RequestBody with { Text = null, Bytes = null, ContentType = WithoutNul(entry.RequestBody.ContentType) },
+        ResponseHeaders = entry.ResponseHeaders is null ? null : WithoutNul(entry.ResponseHeaders),
+        ResponseBody = entry.ResponseBody is null
+            ? null
+            : entry.ResponseBody with { Text = null, Bytes = null, ContentType = WithoutNul(entry.ResponseBody.ContentType) },
+        Error = WithoutNul($"{entry.Error} (journal: bodies not stored: {error.MessageText})".TrimStart()),
+        CorrelationId = WithoutNul(entry.CorrelationId),
+        BusinessKeys = [.. entry.BusinessKeys.Select(key => WithoutNul(key))],
+    };
+
+    [return: NotNullIfNotNull(nameof(text))]
+    private static string? WithoutNul(string? text) => text?.Replace('\0', '\uFFFD');
+
+    private static Dictionary<string, string> WithoutNul(IReadOnlyDictionary<string, string> headers)
+    {
+        var copy = new Dictionary<string, string>(headers.Count);
+        foreach (var (name, value) in headers)
+        {
+            copy[WithoutNul(name)] = WithoutNul(value);
+        }
+
+        return copy;
     }
 
     private static void CompleteAll(List<PendingEntry> batch)
@@ -183,6 +219,10 @@ public sealed partial class JournalWriter : BackgroundService
     [LoggerMessage(EventId = HubEventIds.JournalRowRejected, Level = LogLevel.Warning,
         Message = "The database rejected a row of a batch of {Count} journal entries; writing them one by one")]
     private static partial void LogRowRejected(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(EventId = HubEventIds.JournalEntryDropped, Level = LogLevel.Error,
+        Message = "The database rejected journal entry {EntryId} of exchange {ExchangeId} even without its bodies; it is lost")]
+    private static partial void LogEntryDropped(ILogger logger, Guid entryId, Guid exchangeId, Exception error);
 
     [LoggerMessage(EventId = HubEventIds.JournalDraining, Level = LogLevel.Information,
         Message = "Journal writer stopping; writing {Count} queued entries first")]

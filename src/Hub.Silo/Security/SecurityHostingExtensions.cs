@@ -20,6 +20,7 @@ public static class SecurityHostingExtensions
     private const string ApplicationName = "crmai-hub";
     private const int KestrelMaxHeaderCount = 256;
     private const int KestrelMaxHeaderBytes = 64 * 1024;
+    private const int KestrelMaxRequestLineBytes = 64 * 1024;
 
     public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder, HubSettings settings)
     {
@@ -34,11 +35,13 @@ public static class SecurityHostingExtensions
             builder.Services.AddHostedService<PrivateNetworkNotice>();
         }
 
-        // Backstop for RequestLimitMiddleware, which returns a ProblemDetails below these limits.
+        // Backstops for RequestLimitMiddleware, which returns a ProblemDetails below these limits. Kestrel's default
+        // request line limit of 8 KiB would reject a long URL with a bare 414 first.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestHeaderCount = KestrelMaxHeaderCount;
             kestrel.Limits.MaxRequestHeadersTotalSize = KestrelMaxHeaderBytes;
+            kestrel.Limits.MaxRequestLineSize = KestrelMaxRequestLineBytes;
         });
 
         var services = builder.Services;
