@@ -70,6 +70,7 @@ public static class SecurityHostingExtensions
                 var credentials = new ProtectedAuthConverter(provider, loggers.CreateLogger<ProtectedAuthConverter>());
                 options.JsonSerializerOptions.Converters.Add(credentials);
                 options.JsonSerializerOptions.Converters.Add(new ProtectedInboundAuthConverter(credentials));
+                options.JsonSerializerOptions.Converters.Add(new ProtectedHeadersConverter(credentials));
             });
     }
 }

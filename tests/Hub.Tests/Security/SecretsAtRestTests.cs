@@ -6,11 +6,13 @@ using Xunit;
 namespace CrmAI.Hub.Tests.Security;
 
 /// <summary>
-/// Endpoint credentials are stored encrypted with Data Protection, whose key ring lives in PostgreSQL, and still
-/// work after a restart.
+/// Endpoint credentials, and configured headers whose names look secret, are stored encrypted with Data Protection,
+/// whose key ring lives in PostgreSQL, and still work after a restart.
 /// </summary>
 public sealed class SecretsAtRestTests(SecretsHubFixture fixture) : IClassFixture<SecretsHubFixture>
 {
+    private const string SessionToken = "session-token-in-headers-6d0f";
+
     private readonly string _token = fixture.Token;
     private readonly string _password = fixture.Password;
     private readonly string _headerValue = fixture.HeaderValue;
@@ -27,10 +29,12 @@ public sealed class SecretsAtRestTests(SecretsHubFixture fixture) : IClassFixtur
         var dump = await DatabaseDump.ReadAllTextAsync(Hub.ConnectionString);
 
         Assert.Contains("hub-endpoint-config", dump, StringComparison.OrdinalIgnoreCase);
-        foreach (var secret in new[] { _token, _password, _headerValue, _replacedToken })
+        foreach (var secret in new[] { _token, _password, _headerValue, _replacedToken, SessionToken })
         {
             Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
         }
+
+        Assert.Contains("tenant-in-plain-text", dump, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,6 +63,19 @@ public sealed class SecretsAtRestTests(SecretsHubFixture fixture) : IClassFixtur
         Assert.Contains(sent, r => r.Headers.GetValueOrDefault("X-Crm-Key") == _headerValue);
     }
 
+    [Fact]
+    public async Task SecretNamedHeader_AfterRestart_SentDecrypted()
+    {
+        await ConfigureAllAsync();
+
+        fixture.Hub = await Hub.RestartAsync();
+        await Hub.ExchangeAsync("secret-headers", new { operation = "probe", method = "GET", path = "/headers-after" });
+        var sent = Assert.Single(_system.Requests, r => r.PathAndQuery == "/headers-after");
+
+        Assert.Equal(SessionToken, sent.Headers["X-Session-Token"]);
+        Assert.Equal("tenant-in-plain-text", sent.Headers["X-Tenant"]);
+    }
+
     // Creates one endpoint per kind of credentials, replaces the bearer token and runs an exchange on each.
     private async Task ConfigureAllAsync()
     {
@@ -66,11 +83,16 @@ public sealed class SecretsAtRestTests(SecretsHubFixture fixture) : IClassFixtur
         await Hub.PutEndpointAsync("secret-bearer", new { baseUrl, auth = new { type = "bearer", token = _token } });
         await Hub.PutEndpointAsync("secret-basic", new { baseUrl, auth = new { type = "basic", username = "anna", password = _password } });
         await Hub.PutEndpointAsync("secret-header", new { baseUrl, auth = new { type = "header", name = "X-Crm-Key", value = _headerValue } });
+        await Hub.PutEndpointAsync("secret-headers", new
+        {
+            baseUrl,
+            headers = new Dictionary<string, string> { ["X-Session-Token"] = SessionToken, ["X-Tenant"] = "tenant-in-plain-text" },
+        });
         using var replaced = await Hub.Client.PutAsJsonAsync(
             "/api/endpoints/secret-bearer/credentials", new { type = "bearer", token = _replacedToken }, TestContext.Current.CancellationToken);
         replaced.EnsureSuccessStatusCode();
 
-        foreach (var id in new[] { "secret-bearer", "secret-basic", "secret-header" })
+        foreach (var id in new[] { "secret-bearer", "secret-basic", "secret-header", "secret-headers" })
         {
             await Hub.ExchangeAsync(id, new { operation = "probe", method = "POST", path = "/orders", body = new { n = 1 } });
         }
