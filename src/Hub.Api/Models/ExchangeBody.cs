@@ -54,6 +54,11 @@ public sealed record ExchangeBody
             errors.Add("method", $"'{(Method.Length > 40 ? Method[..40] + "…" : Method)}' is not an HTTP method: use a method token such as GET or POST, " +
                 "without spaces.");
         }
+        else if (Method.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) || Method.Equals("TRACE", StringComparison.OrdinalIgnoreCase))
+        {
+            // CONNECT opens a tunnel rather than a request, and TRACE echoes the request, credentials included.
+            errors.Add("method", $"{Method.ToUpperInvariant()} is not allowed for exchanges; use GET, POST, PUT, PATCH, DELETE or another method.");
+        }
 
         if (ExchangeUrl.Validate(Path ?? "") is { } problem)
         {

@@ -57,6 +57,8 @@ public sealed class BadInputTests(HubFixture fixture)
         { """{"operation":"orders.get","method":"GET","path":"/orders/%2e%2e/%2e%2e/admin"}""", "path" },
         { """{"operation":"orders.get","method":"GET","path":"http://evil.test/x"}""", "path" },
         { """{"operation":"orders.get","method":"GET","path":"/%2e%2e%5cadmin"}""", "path" },
+        { """{"operation":"tunnel","method":"CONNECT","path":"/x"}""", "method" },
+        { """{"operation":"echo","method":"trace","path":"/x"}""", "method" },
         { """{"operation":"orders.get","method":"GET","path":"/x/..%5cadmin"}""", "path" },
         { """{"operation":"orders.get","method":"GET","path":"/..;/admin"}""", "path" },
         { """{"operation":"orders.get","method":"GET","path":"/%2e%2e%00/admin"}""", "path" },
