@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Builder;
 namespace CrmAI.Hub.Api.Security;
 
 /// <summary>
-/// Adds the request checks in their order: URL, header and query limits, then the API key and scope, then the per-key
-/// limits, which need the key the second step found, the body size limit of the route, and last the audit of admin
-/// actions.
+/// Adds the request checks in their order. URL, header and query limits come first, then the API key and scope. The
+/// per-key limits follow, because they need the key that the second step found. The body size limit of the route and
+/// the audit of admin actions come last.
 /// </summary>
 public static class ApiSecurityApplicationExtensions
 {

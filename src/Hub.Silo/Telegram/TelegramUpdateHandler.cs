@@ -152,7 +152,7 @@ public sealed class TelegramUpdateHandler(
         return string.Create(CultureInfo.InvariantCulture, $"Muted {endpointId} until {end.UtcDateTime:HH:mm} UTC.");
     }
 
-    // The action has taken effect, so a failed audit write is logged and the user still gets the answer.
+    // The action has taken effect, so a failed audit write is logged and the button press is still confirmed in Telegram.
     private async Task AuditAsync(string action, string target, string actor, string summary)
     {
         try

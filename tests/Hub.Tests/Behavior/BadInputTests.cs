@@ -354,7 +354,7 @@ public sealed class BadInputTests(HubFixture fixture)
     }
 
     [Fact]
-    public async Task Exchange_UrlInPathQuery_NotTakenForTarget()
+    public async Task Exchange_UrlInPathQuery_Accepted()
     {
         var id = await PutEndpointAsync();
 

@@ -175,7 +175,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     {
         for (var i = 0; i < EndpointCount; i++)
         {
-            // Each silo configures a share, so the grains spread even when a busy silo still sees only itself.
+            // Each silo configures a share, so the grains spread even when a busy silo's membership view lists only itself.
             using var response = await Silos[i % SiloCount].Client.PutAsJsonAsync($"/api/endpoints/e{i}", new
             {
                 baseUrl = Crm.BaseUrl,
