@@ -91,11 +91,12 @@ public static class ExchangeRoutes
             return RouteChecks.Invalid(errors, "Invalid exchange");
         }
 
-        if (BodyLimit.Of(http) is { } limit && BodySize(request) > limit.PayloadBytes)
+        var bodySize = BodySize(request);
+        if (BodyLimit.Of(http) is { } limit && bodySize > limit.PayloadBytes)
         {
             return TypedResults.Problem(
                 title: "Request body too large",
-                detail: $"The exchange body has {BodySize(request)} bytes; {limit.Setting} allows {limit.PayloadBytes}. " +
+                detail: $"The exchange body has {bodySize} bytes, and {limit.Setting} allows {limit.PayloadBytes}. " +
                     $"Send a smaller body, or raise maxBodyBytes with PUT /api/endpoints/{endpointId}.",
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 extensions: new Dictionary<string, object?> { ["field"] = "body" });

@@ -145,7 +145,7 @@ public static class InboundRoutes
             title: "Too many failed inbound requests",
             detail: $"Inbound requests from this address failed too often, more than the limit " +
                 $"{ApiLimitOptions.SectionName}:{nameof(ApiLimitOptions.InboundFailuresPerMinute)} per minute. Fix the " +
-                "credentials or the endpoint id and retry after the time in Retry-After; requests with a valid hub API key " +
+                "credentials or the endpoint id and retry after the time in Retry-After. Requests with a valid hub API key " +
                 "are not blocked.",
             statusCode: StatusCodes.Status429TooManyRequests);
     }

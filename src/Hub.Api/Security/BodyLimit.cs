@@ -26,9 +26,9 @@ public sealed record BodyLimit(long PayloadBytes, long WireBytes, string Setting
 
     /// <summary>Describes, for a 413 response, which limit the body exceeded and how to change it.</summary>
     public string Describe() => PayloadBytes == WireBytes
-        ? $"The request body exceeds {WireBytes} bytes, the limit set by {Setting}; send a smaller body."
+        ? $"The request body exceeds {WireBytes} bytes, the limit set by {Setting}. Send a smaller body."
         : $"The submission exceeds {WireBytes} bytes, the most that a body of {PayloadBytes} bytes ({Setting}) may take " +
-          "as JSON; send a smaller body.";
+          "as JSON. Send a smaller body.";
 }
 
 /// <summary>

@@ -19,7 +19,7 @@ public sealed class RequestLimitMiddleware(RequestDelegate next, IOptions<ApiLim
         if (target.Length > _limits.MaxUrlLength)
         {
             await Problems.WriteAsync(context, StatusCodes.Status414UriTooLong, "URL too long",
-                $"The request URL has {target.Length} characters; the limit is {_limits.MaxUrlLength} " +
+                $"The request URL has {target.Length} characters, and the limit is {_limits.MaxUrlLength} " +
                 $"({Key(nameof(ApiLimitOptions.MaxUrlLength))}). Send fewer or shorter query parameters.");
             return;
         }
@@ -51,7 +51,7 @@ public sealed class RequestLimitMiddleware(RequestDelegate next, IOptions<ApiLim
         if (queryLength > _limits.MaxQueryLength || parameters > _limits.MaxQueryParameters)
         {
             await Problems.WriteAsync(context, StatusCodes.Status414UriTooLong, "Query string too large",
-                $"The query string has {parameters} parameters in {queryLength} characters; the limits are " +
+                $"The query string has {parameters} parameters in {queryLength} characters. The limits are " +
                 $"{_limits.MaxQueryParameters} parameters ({Key(nameof(ApiLimitOptions.MaxQueryParameters))}) and " +
                 $"{_limits.MaxQueryLength} characters ({Key(nameof(ApiLimitOptions.MaxQueryLength))}).");
             return;

@@ -92,7 +92,7 @@ public sealed partial class EndpointGrain
     private async Task<InboundResult> RejectOversizedAsync(
         InboundRequest request, AttemptContext context, Redactor redactor, double elapsed, int limit)
     {
-        var error = $"Body larger than the endpoint's maxBodyBytes of {limit} bytes; the body was not kept";
+        var error = $"Body larger than the endpoint's maxBodyBytes of {limit} bytes, so the body was not kept";
         var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed, error)
             with { StatusCode = 413 };
         await AppendToJournalAsync(entry);

@@ -146,12 +146,12 @@ public sealed class OutboundSender(IHttpClientFactory httpClients, TimeProvider 
 
         if (!IsHttp(target))
         {
-            return $"Redirect to {target.Scheme}: not followed; only http and https redirects are";
+            return $"Redirect to {target.Scheme}: not followed, because only http and https redirects are";
         }
 
         return config.MaxRedirects == 0
             ? $"Redirect to {target} not followed: the endpoint's maxRedirects is 0"
-            : $"Stopped after {followed} redirects, the endpoint's maxRedirects; the last response redirects to {target}";
+            : $"Stopped after {followed} redirects, the endpoint's maxRedirects. The last response redirects to {target}";
     }
 
     private static string AfterRedirects(List<RedirectHop> redirects) =>

@@ -96,7 +96,7 @@ public sealed partial class LocalPostgres
     }
 
     [LoggerMessage(EventId = PasswordRequiredEventId, Level = LogLevel.Warning,
-        Message = "The private PostgreSQL trusted every local connection; it now requires the password in the data " +
+        Message = "The private PostgreSQL trusted every local connection, and now requires the password in the data " +
             "folder ({HbaFile} changed)")]
     private static partial void LogPasswordRequired(ILogger logger, string hbaFile);
 }
