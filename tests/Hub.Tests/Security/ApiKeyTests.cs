@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using CrmAI.Hub.Tests.Infrastructure;
+using CrmAI.Hub.Tests.Storage;
 using Xunit;
 
 namespace CrmAI.Hub.Tests.Security;
@@ -10,7 +11,7 @@ namespace CrmAI.Hub.Tests.Security;
 /// API keys created through <c>/api/keys</c>: scopes, listing without secrets, revocation and the last-used time.
 /// </summary>
 [Collection(SharedHubDefinition.Name)]
-public sealed class ApiKeyTests(HubFixture fixture)
+public sealed class ApiKeyTests(HubFixture fixture, PostgresServerFixture server)
 {
     private readonly HubInstance _hub = fixture.Hub;
 
@@ -137,16 +138,20 @@ public sealed class ApiKeyTests(HubFixture fixture)
     [Fact]
     public async Task Delete_OtherHub_RejectsWithinSecond()
     {
-        await using var other = await HubInstance.StartAsync(_hub.ConnectionString);
-        var (id, key) = await KeyClient.CreateAsync(_hub.Client, "two-hubs", "read");
-        using var warm = await KeyClient.SendAsync(other.BaseUrl, key, HttpMethod.Get, "/api/status");
+        // Two single-silo hubs on one database are not one cluster: both would activate the same endpoint grains. So
+        // they get a database of their own, and the key is tried on a route that reads only the database.
+        var database = await server.CreateDatabaseAsync(TestContext.Current.CancellationToken);
+        await using var first = await HubInstance.StartAsync(database);
+        await using var other = await HubInstance.StartAsync(database);
+        var (id, key) = await KeyClient.CreateAsync(first.Client, "two-hubs", "read");
+        using var warm = await KeyClient.SendAsync(other.BaseUrl, key, HttpMethod.Get, "/api/journal");
 
-        using var deleted = await _hub.Client.DeleteAsync($"/api/keys/{id}", TestContext.Current.CancellationToken);
+        using var deleted = await first.Client.DeleteAsync($"/api/keys/{id}", TestContext.Current.CancellationToken);
         var clock = Stopwatch.StartNew();
         var status = HttpStatusCode.OK;
         while (status != HttpStatusCode.Unauthorized && clock.Elapsed < TimeSpan.FromSeconds(5))
         {
-            using var response = await KeyClient.SendAsync(other.BaseUrl, key, HttpMethod.Get, "/api/status");
+            using var response = await KeyClient.SendAsync(other.BaseUrl, key, HttpMethod.Get, "/api/journal");
             status = response.StatusCode;
         }
 
