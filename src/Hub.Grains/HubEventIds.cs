@@ -56,4 +56,5 @@ public static class HubEventIds
     public const int InboundAuthFailed = 5006;
     public const int InboundTooLarge = 5007;
     public const int InboundSenderBlocked = 5008;
+    public const int InboundSignatureRecordFailed = 5009;
 }

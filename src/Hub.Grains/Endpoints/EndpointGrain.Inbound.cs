@@ -7,6 +7,9 @@ namespace CrmAI.Hub.Endpoints;
 
 public sealed partial class EndpointGrain
 {
+    // Hex signatures of timestamped inbound requests between the replay check and the record in the store.
+    private readonly HashSet<string> _deliveriesInFlight = new(StringComparer.Ordinal);
+
     public async Task<InboundResult?> ReceiveAsync(InboundRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -37,6 +40,48 @@ public sealed partial class EndpointGrain
             return await RejectOversizedAsync(request, context, redactor, elapsed, limit);
         }
 
+        var delivery = config.InboundAuth is { } signedAuth ? InboundAuthCheck.Delivery(signedAuth, request) : null;
+        if (delivery is null)
+        {
+            return await AcceptAsync(request, context, redactor, elapsed, config);
+        }
+
+        // The grain is reentrant, so a copy sent at the same moment is caught in memory before the store has the first.
+        var key = Convert.ToHexString(delivery.Signature);
+        if (!_deliveriesInFlight.Add(key))
+        {
+            return await RejectUnauthenticatedAsync(request, context, redactor, elapsed,
+                "The same signed request is being accepted right now, so this copy is a replay");
+        }
+
+        try
+        {
+            if (await _signatures.FindAsync(EndpointId, delivery.Signature, _time.GetUtcNow(), CancellationToken.None) is { } earlier)
+            {
+                return await RejectUnauthenticatedAsync(request, context, redactor, elapsed,
+                    $"The signature was already accepted at {earlier.AcceptedAt:O} as journal entry {earlier.JournalEntryId}, " +
+                    "so this request is a replay. A sender signs each delivery with a new timestamp");
+            }
+
+            var result = await AcceptAsync(request, context, redactor, elapsed, config);
+            if (result.RejectedReason is null)
+            {
+                await RecordDeliveryAsync(delivery, result.JournalEntryId);
+            }
+
+            return result;
+        }
+        finally
+        {
+            _deliveriesInFlight.Remove(key);
+        }
+    }
+
+    // Journals authentic inbound data and, with forwardTo, hands it to the target endpoint.
+    private async Task<InboundResult> AcceptAsync(
+        InboundRequest request, AttemptContext context, Redactor redactor, double elapsed, EndpointConfig config)
+    {
+        var correlationId = context.CorrelationId ?? "";
         var rejected = InvalidJsonReason(request);
         var entry = JournalEntryFactory.FromInbound(request, context, redactor, _journalOptions.MaxBodyBytes, elapsed, rejected, _businessKeys);
         await AppendToJournalAsync(entry);
@@ -72,6 +117,22 @@ public sealed partial class EndpointGrain
         }
 
         return new InboundResult(entry.Id, correlationId, forwardId, target.EndpointId);
+    }
+
+    // The data is already journaled and forwarded, so a failed write only weakens replay detection for this one
+    // signature. It is logged and the sender still gets its acknowledgement.
+    // NOTE: a silo that dies after forwarding and before this write lets one replay of the request through.
+    private async Task RecordDeliveryAsync(SignedDelivery delivery, Guid journalEntryId)
+    {
+        var accepted = new AcceptedSignature(journalEntryId, _time.GetUtcNow(), delivery.WindowEnd);
+        try
+        {
+            await _signatures.AddAsync(EndpointId, delivery.Signature, accepted, CancellationToken.None);
+        }
+        catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
+        {
+            LogSignatureRecordFailed(_logger, error, EndpointId, journalEntryId);
+        }
     }
 
     // A request that fails the endpoint's inbound authentication is journaled with its body, so the operator can
@@ -156,6 +217,10 @@ public sealed partial class EndpointGrain
     [LoggerMessage(EventId = HubEventIds.InboundTooLarge, Level = LogLevel.Warning,
         Message = "Inbound data of endpoint {EndpointId} was rejected with 413 and journaled as {JournalEntryId}: body over {Limit} bytes")]
     private static partial void LogInboundTooLarge(ILogger logger, string endpointId, Guid journalEntryId, int limit);
+
+    [LoggerMessage(EventId = HubEventIds.InboundSignatureRecordFailed, Level = LogLevel.Warning,
+        Message = "The signature of inbound data {JournalEntryId} of endpoint {EndpointId} was not recorded, so a replay of it would be accepted")]
+    private static partial void LogSignatureRecordFailed(ILogger logger, Exception error, string endpointId, Guid journalEntryId);
 
     [LoggerMessage(EventId = HubEventIds.InboundAuthFailed, Level = LogLevel.Warning,
         Message = "Inbound data of endpoint {EndpointId} was rejected with 401 and journaled as {JournalEntryId}: {Reason}")]

@@ -29,6 +29,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
     private readonly OutboundSender _sender;
     private readonly IJournal _journal;
     private readonly IExchangeStore _store;
+    private readonly IInboundSignatureStore _signatures;
     private readonly JournalOptions _journalOptions;
     private readonly RetryOptions _retryOptions;
     private readonly string _silo;
@@ -48,6 +49,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
         OutboundSender sender,
         IJournal journal,
         IExchangeStore store,
+        IInboundSignatureStore signatures,
         IOptions<JournalOptions> journalOptions,
         IOptions<RetryOptions> retryOptions,
         ILocalSiloDetails silo,
@@ -59,6 +61,7 @@ public sealed partial class EndpointGrain : Grain, IEndpointGrain, IRemindable
         _sender = sender;
         _journal = journal;
         _store = store;
+        _signatures = signatures;
         _journalOptions = journalOptions.Value;
         _retryOptions = retryOptions.Value;
         _silo = silo.Name;

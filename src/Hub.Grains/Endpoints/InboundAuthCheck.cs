@@ -40,6 +40,30 @@ public static class InboundAuthCheck
         };
     }
 
+    /// <summary>
+    /// Returns the HMAC of an authentic timestamped request and the end of its tolerance window, for replay detection.
+    /// Returns null when the endpoint signs the body alone, because nothing then bounds how long the hub would have to
+    /// remember it. Call it only after <see cref="Failure"/> returned null.
+    /// </summary>
+    public static SignedDelivery? Delivery(InboundAuth auth, InboundRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(request);
+        if (auth.Type != InboundAuthType.Hmac || auth.TimestampHeader is not { } timestampHeader || auth.Secret is not { } secret)
+        {
+            return null;
+        }
+
+        var timestamp = HeaderValue(request, timestampHeader);
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds() - (long)auth.Tolerance.TotalSeconds)
+        {
+            return null;
+        }
+
+        return new SignedDelivery(Mac(secret, request.Body, timestamp), DateTimeOffset.FromUnixTimeSeconds(seconds) + auth.Tolerance);
+    }
+
     /// <summary>Returns the lower-case hex HMAC-SHA256 of the signed content: the body, or <c>timestamp + "." + body</c>.</summary>
     public static string Sign(string secret, byte[] body, string? timestamp = null)
     {
@@ -109,3 +133,8 @@ public static class InboundAuthCheck
             ? value
             : request.Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 }
+
+/// <summary>
+/// The HMAC of an authentic timestamped inbound request and the time its timestamp leaves the tolerance window.
+/// </summary>
+public sealed record SignedDelivery(byte[] Signature, DateTimeOffset WindowEnd);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CrmAI.Hub.Alerts;
 using CrmAI.Hub.Api;
+using CrmAI.Hub.Endpoints;
 using CrmAI.Hub.Exchanges;
 using CrmAI.Hub.Journal;
 using CrmAI.Hub.Outbound;
@@ -209,6 +210,7 @@ public sealed partial class HubHost : IAsyncDisposable
         services.AddJournalMaintenance();
         services.AddSingleton<IJournal, JournalStore>();
         services.AddSingleton<IExchangeStore, PostgresExchangeStore>();
+        services.AddSingleton<IInboundSignatureStore, PostgresInboundSignatureStore>();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName)
             .Configure<IConfiguration>((alerts, configuration) => alerts.PublicUrl ??= configuration["Hub:PublicUrl"]);

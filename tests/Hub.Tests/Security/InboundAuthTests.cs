@@ -15,7 +15,7 @@ namespace CrmAI.Hub.Tests.Security;
 /// signature replaces the hub API key, failures are journaled as rejected, and the secret is never shown or stored
 /// in plain text.
 /// </summary>
-public sealed class InboundAuthTests(InboundAuthHubFixture fixture) : IClassFixture<InboundAuthHubFixture>
+public sealed partial class InboundAuthTests(InboundAuthHubFixture fixture) : IClassFixture<InboundAuthHubFixture>
 {
     private static readonly TimeSpan JournalDeadline = TimeSpan.FromSeconds(10);
 
