@@ -25,6 +25,13 @@ if (args is ["telemetry", ..])
     return;
 }
 
+// "body-limit": the endpoint grain call made before each exchange's body is read, against a whole exchange.
+if (args is ["body-limit", ..])
+{
+    await BodyLimitCostBenchmark.RunAsync(stop.Token);
+    return;
+}
+
 // "journal": journal ingest by binary COPY against one INSERT per row, and query latency over 1 million rows.
 if (args is ["journal", ..])
 {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
 using CrmAI.Hub.Silo.Hosting;
 
 namespace CrmAI.Hub.Benchmarks;
@@ -14,7 +13,6 @@ namespace CrmAI.Hub.Benchmarks;
 /// </summary>
 internal static class TelemetryCostBenchmark
 {
-    private const string ApiKey = "bench-admin-key";
     private const string EndpointId = "telemetry-bench";
     private const int Exchanges = 2_000;
     private const int WarmUpExchanges = 500;
@@ -54,7 +52,7 @@ internal static class TelemetryCostBenchmark
             await using var hub = await HubHost.CreateAsync(HubArguments(dataDirectory, telemetry), cancellationToken: cancellationToken);
             await hub.StartAsync(cancellationToken);
             using var client = new HttpClient { BaseAddress = new Uri(hub.Addresses[0]), Timeout = TimeSpan.FromMinutes(1) };
-            client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+            client.DefaultRequestHeaders.Add("X-Api-Key", ExchangeLoad.ApiKey);
 
             using var put = await client.PutAsJsonAsync($"/api/endpoints/{EndpointId}", new
             {
@@ -62,11 +60,11 @@ internal static class TelemetryCostBenchmark
                 maxConcurrency = Concurrency,
                 retry = new { immediate = 0, schedule = RetrySchedule, authProbeInterval = "1h" },
             }, cancellationToken);
-            await EnsureSuccessAsync(put, "PUT endpoint", cancellationToken);
+            await ExchangeLoad.EnsureSuccessAsync(put, "PUT endpoint", cancellationToken);
 
-            await RunLoadAsync(client, WarmUpExchanges, cancellationToken);
+            await ExchangeLoad.RunAsync(client, EndpointId, WarmUpExchanges, Concurrency, cancellationToken);
             var clock = Stopwatch.StartNew();
-            var failed = await RunLoadAsync(client, Exchanges, cancellationToken);
+            var failed = await ExchangeLoad.RunAsync(client, EndpointId, Exchanges, Concurrency, cancellationToken);
             var elapsed = clock.Elapsed;
 
             await hub.StopAsync(CancellationToken.None);
@@ -79,63 +77,7 @@ internal static class TelemetryCostBenchmark
     }
 
     private static string[] HubArguments(string dataDirectory, bool telemetry) =>
-    [
-        "--HUB_API_KEY", ApiKey,
-        "--HUB_DATA_DIR", dataDirectory,
-        "--HUB_SILO_PORT", AlertLatencyBenchmark.FreePort(),
-        "--HUB_GATEWAY_PORT", AlertLatencyBenchmark.FreePort(),
-        "--urls", "http://127.0.0.1:0",
-        "--Logging:LogLevel:Default", "Error",
-        "--Hub:AllowPrivateNetworks", "true",
-
-        // The default per-key limit (500 requests a second) would throttle the load before the hub does.
-        "--ApiLimits:RequestsPerPeriod", "1000000",
-        "--ApiLimits:BurstRequests", "1000000",
-        "--" + HubTelemetry.EnabledKey, telemetry ? "true" : "false",
-    ];
-
-    /// <summary>
-    /// Sends <paramref name="count"/> exchanges from <see cref="Concurrency"/> workers, each waiting for its result
-    /// before it sends the next, and returns how many did not end as Succeeded.
-    /// </summary>
-    private static async Task<int> RunLoadAsync(HttpClient client, int count, CancellationToken cancellationToken)
-    {
-        var next = 0;
-        var failed = 0;
-        var workers = Enumerable.Range(0, Concurrency).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) <= count)
-            {
-                var exchange = new { operation = "orders.create", method = "POST", path = "orders", body = new { number = "B-1" } };
-                using var response = await client.PostAsJsonAsync($"/api/endpoints/{EndpointId}/exchanges", exchange, cancellationToken);
-                if (!response.IsSuccessStatusCode || !await HasSucceededAsync(response, cancellationToken))
-                {
-                    if (Interlocked.Increment(ref failed) == 1)
-                    {
-                        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                        Console.Error.WriteLine($"First exchange that did not succeed: HTTP {(int)response.StatusCode} {text}");
-                    }
-                }
-            }
-        });
-        await Task.WhenAll(workers);
-        return failed;
-    }
-
-    private static async Task<bool> HasSucceededAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        using var result = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return result.RootElement.TryGetProperty("status", out var status) && status.GetString() == "Succeeded";
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new HttpRequestException($"{operation} failed with HTTP {(int)response.StatusCode}: {text}");
-        }
-    }
+        [.. ExchangeLoad.HubArguments(dataDirectory), "--" + HubTelemetry.EnabledKey, telemetry ? "true" : "false"];
 
     private static void Write(List<Run> runs)
     {
