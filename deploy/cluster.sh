@@ -11,7 +11,8 @@
 # Silo I serves the API on http://127.0.0.1:$((5080 + I)) and uses Orleans ports 11111+I and 30000+I.
 # HUB_POSTGRES selects an existing database; without it the script runs PostgreSQL in $CLUSTER_DIR/postgres on
 # port ${HUB_CLUSTER_PG_PORT:-55432}. HUB_API_KEY sets the admin key; without it one is generated into
-# $CLUSTER_DIR/api-key. State lives in ${HUB_CLUSTER_DIR:-.hub-cluster}.
+# $CLUSTER_DIR/api-key. HUB_KEY_RING_KEY sets the key that encrypts the Data Protection key ring. Without it one is
+# generated into $CLUSTER_DIR/key-ring-key and given to every silo. State lives in ${HUB_CLUSTER_DIR:-.hub-cluster}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLUSTER_DIR=$(realpath -m "${HUB_CLUSTER_DIR:-.hub-cluster}")
@@ -69,11 +70,18 @@ api_key() {
   cat "$CLUSTER_DIR/api-key"
 }
 
+key_ring_key() {
+  if [ -n "${HUB_KEY_RING_KEY:-}" ]; then echo "$HUB_KEY_RING_KEY"; return; fi
+  [ -f "$CLUSTER_DIR/key-ring-key" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$CLUSTER_DIR/key-ring-key")
+  cat "$CLUSTER_DIR/key-ring-key"
+}
+
 start_silo() {
   local i=$1 dir=$CLUSTER_DIR/silo$1
   mkdir -p "$dir"
   if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo "silo $i already runs"; return; fi
-  HUB_POSTGRES=$(connection_string) HUB_API_KEY=$(api_key) HUB_DATA_DIR=$dir HUB_CLUSTERING=adonet \
+  HUB_POSTGRES=$(connection_string) HUB_API_KEY=$(api_key) HUB_KEY_RING_KEY=$(key_ring_key) \
+    HUB_DATA_DIR=$dir HUB_CLUSTERING=adonet \
     HUB_SILO_PORT=$((11111 + i)) HUB_GATEWAY_PORT=$((30000 + i)) \
     Hub__AllowPrivateNetworks=${Hub__AllowPrivateNetworks:-true} \
     nohup dotnet "$DLL" --urls "http://127.0.0.1:$((5080 + i))" >>"$dir/hub.log" 2>&1 &

@@ -57,4 +57,7 @@ public static class HubEventIds
     public const int InboundTooLarge = 5007;
     public const int InboundSenderBlocked = 5008;
     public const int InboundSignatureRecordFailed = 5009;
+    public const int KeyRingPlain = 5010;
+    public const int KeyRingSealed = 5011;
+    public const int KeyRingKeyFile = 5012;
 }

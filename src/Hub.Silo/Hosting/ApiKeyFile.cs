@@ -9,36 +9,9 @@ internal static class ApiKeyFile
 {
     public const string FileName = "api-key";
 
-    public static string ReadOrCreate(string dataDirectory, out string path)
-    {
-        path = Path.Combine(dataDirectory, FileName);
-        if (File.Exists(path))
-        {
-            var existing = File.ReadAllText(path).Trim();
-            if (existing.Length > 0)
-            {
-                return existing;
-            }
-        }
+    public static string ReadOrCreate(string dataDirectory, out string path) =>
+        SecretFile.ReadOrCreate(dataDirectory, FileName, Generate, out path);
 
-        Directory.CreateDirectory(dataDirectory);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(path, options))
-        {
-            writer.WriteLine(key);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return key;
-    }
+    private static string Generate() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

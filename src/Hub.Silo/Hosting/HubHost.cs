@@ -93,7 +93,10 @@ public sealed partial class HubHost : IAsyncDisposable
         {
             await SchemaMigrator.ApplyAsync(dataSource, bootLogger, cancellationToken);
             var apiKey = settings.ApiKey ?? ReadKeyFile(settings.DataDirectory, bootLogger);
-            ConfigureBuilder(builder, settings, dataSource, connectionString, apiKey);
+            var keyRingSeal = string.IsNullOrWhiteSpace(builder.Configuration[SecurityHostingExtensions.KeysFolderKey])
+                ? await PrepareKeyRingAsync(settings, localPostgres is not null, dataSource, bootLogger, cancellationToken)
+                : null;
+            ConfigureBuilder(builder, settings, dataSource, connectionString, apiKey, keyRingSeal);
             configure?.Invoke(builder);
             var app = builder.Build();
             MapRoutes(app);
@@ -191,7 +194,8 @@ public sealed partial class HubHost : IAsyncDisposable
     }
 
     private static void ConfigureBuilder(
-        WebApplicationBuilder builder, HubSettings settings, NpgsqlDataSource dataSource, string connectionString, string apiKey)
+        WebApplicationBuilder builder, HubSettings settings, NpgsqlDataSource dataSource, string connectionString, string apiKey,
+        KeyRingSeal? keyRingSeal)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -225,7 +229,7 @@ public sealed partial class HubHost : IAsyncDisposable
             .RemoveAllLoggers();
         services.AddHubApi();
         services.AddHubTelegram(builder.Configuration);
-        builder.AddHubSecurity(settings);
+        builder.AddHubSecurity(settings, keyRingSeal);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
@@ -304,6 +308,39 @@ public sealed partial class HubHost : IAsyncDisposable
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
     }
 
+    // Encrypts the key ring in PostgreSQL under HUB_KEY_RING_KEY, or under a key file in the data folder when the
+    // hub provisions its own PostgreSQL. Without either, the key ring stays in plain text and a warning is logged.
+    private static async Task<KeyRingSeal?> PrepareKeyRingAsync(
+        HubSettings settings, bool privatePostgres, NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var key = settings.KeyRingKey;
+            if (key is null && privatePostgres)
+            {
+                key = KeyRingKeyFile.ReadOrCreate(settings.DataDirectory, out var path);
+                LogKeyRingKeyFile(logger, path);
+            }
+
+            var seal = key is null ? null : new KeyRingSeal(key);
+            var counts = await PostgresXmlRepository.PrepareAsync(dataSource, seal, cancellationToken);
+            if (seal is null)
+            {
+                LogKeyRingPlain(logger, PostgresXmlRepository.KeySetting);
+            }
+            else if (counts.NewlySealed > 0)
+            {
+                LogKeyRingSealed(logger, counts.NewlySealed);
+            }
+
+            return seal;
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new HubStartException(error.Message, error);
+        }
+    }
+
     private static string ReadKeyFile(string dataDirectory, ILogger logger)
     {
         var key = ApiKeyFile.ReadOrCreate(dataDirectory, out var path);
@@ -323,6 +360,18 @@ public sealed partial class HubHost : IAsyncDisposable
 
     [LoggerMessage(EventId = HubEventIds.HubDatabase, Level = LogLevel.Information, Message = "Database {Database} ({Source})")]
     private static partial void LogDatabase(ILogger logger, string database, string source);
+
+    [LoggerMessage(EventId = HubEventIds.KeyRingPlain, Level = LogLevel.Warning,
+        Message = "The Data Protection key ring is stored in PostgreSQL in plain text, so a copy of the database can decrypt the endpoint credentials. Set {Setting} on every silo to encrypt it")]
+    private static partial void LogKeyRingPlain(ILogger logger, string setting);
+
+    [LoggerMessage(EventId = HubEventIds.KeyRingSealed, Level = LogLevel.Information,
+        Message = "Encrypted {Count} plain keys of the Data Protection key ring in PostgreSQL")]
+    private static partial void LogKeyRingSealed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = HubEventIds.KeyRingKeyFile, Level = LogLevel.Information,
+        Message = "Key ring key in {Path}: back it up with the data folder, because without it the stored credentials cannot be decrypted")]
+    private static partial void LogKeyRingKeyFile(ILogger logger, string path);
 
     [LoggerMessage(EventId = HubEventIds.HubDataDirectory, Level = LogLevel.Information, Message = "Data folder {DataDirectory}")]
     private static partial void LogDataDirectory(ILogger logger, string dataDirectory);

@@ -1,4 +1,5 @@
 using System.Net;
+using CrmAI.Hub.Silo.Security;
 using Microsoft.Extensions.Configuration;
 
 namespace CrmAI.Hub.Silo.Hosting;
@@ -19,6 +20,12 @@ public sealed record HubSettings
 
     /// <summary>The admin API key (<c>HUB_API_KEY</c>); null generates one into the data folder.</summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// Key that encrypts the Data Protection key ring in PostgreSQL (<c>HUB_KEY_RING_KEY</c>, the base64 of 32
+    /// bytes). Null keeps the key ring in plain text, unless the hub provisions a private PostgreSQL.
+    /// </summary>
+    public byte[]? KeyRingKey { get; init; }
 
     /// <summary>Orleans silo-to-silo port (<c>HUB_SILO_PORT</c>, default 11111).</summary>
     public int SiloPort { get; init; } = 11111;
@@ -55,6 +62,7 @@ public sealed record HubSettings
             DataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(dataDirectory) ? ".hub" : dataDirectory),
             Postgres = NullIfBlank(configuration["HUB_POSTGRES"]),
             ApiKey = NullIfBlank(configuration["HUB_API_KEY"]),
+            KeyRingKey = NullIfBlank(configuration["HUB_KEY_RING_KEY"]) is { } keyRingKey ? ParseKeyRingKey(keyRingKey, "HUB_KEY_RING_KEY") : null,
             SiloPort = Port(configuration, "HUB_SILO_PORT", 11111),
             GatewayPort = Port(configuration, "HUB_GATEWAY_PORT", 30000),
             Clustered = Clustering(configuration["HUB_CLUSTERING"]),
@@ -63,6 +71,21 @@ public sealed record HubSettings
             ProbeTimeout = TimeSpan.FromSeconds(Count(configuration, "HUB_PROBE_TIMEOUT", 5, "a whole number of seconds from 1 to 600", 600)),
             MissedProbesLimit = Count(configuration, "HUB_MISSED_PROBES", 3, "a whole number from 1 to 100", 100),
         };
+    }
+
+    /// <summary>Decodes a key ring key. The error names <paramref name="source"/> and never contains the value.</summary>
+    /// <exception cref="InvalidOperationException">The text is not the base64 of 32 bytes.</exception>
+    public static byte[] ParseKeyRingKey(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var buffer = new byte[KeyRingSeal.KeyBytes];
+        if (Convert.TryFromBase64String(text.Trim(), buffer, out var written) && written == KeyRingSeal.KeyBytes)
+        {
+            return buffer;
+        }
+
+        throw new InvalidOperationException(
+            $"{source} is not the base64 of {KeyRingSeal.KeyBytes} bytes. Generate a key with 'openssl rand -base64 {KeyRingSeal.KeyBytes}'.");
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -22,7 +22,11 @@ public static class SecurityHostingExtensions
     private const int KestrelMaxHeaderBytes = 64 * 1024;
     private const int KestrelMaxRequestLineBytes = 64 * 1024;
 
-    public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder, HubSettings settings)
+    /// <summary>
+    /// Adds the outbound guard, Kestrel's backstop limits and Data Protection. <paramref name="keyRingSeal"/>
+    /// encrypts the key ring in PostgreSQL, or is null to keep it in plain text.
+    /// </summary>
+    public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder, HubSettings settings, KeyRingSeal? keyRingSeal)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
@@ -47,11 +51,18 @@ public static class SecurityHostingExtensions
         var services = builder.Services;
         services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.SectionName);
         services.AddSingleton<IConnectionOpener, SocketConnectionOpener>();
-        AddCredentialProtection(services, builder.Configuration[KeysFolderKey]);
+        AddCredentialProtection(services, builder.Configuration[KeysFolderKey], keyRingSeal);
+        if (keyRingSeal is not null)
+        {
+            // Data Protection warns that a new key may be stored unencrypted, because it has no XML encryptor of its
+            // own. The repository encrypts every row, so that warning would mislead. Its errors still reach the log.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        }
+
         return builder;
     }
 
-    private static void AddCredentialProtection(IServiceCollection services, string? keysFolder)
+    private static void AddCredentialProtection(IServiceCollection services, string? keysFolder, KeyRingSeal? keyRingSeal)
     {
         var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
         if (!string.IsNullOrWhiteSpace(keysFolder))
@@ -61,7 +72,7 @@ public static class SecurityHostingExtensions
         else
         {
             services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>(
-                (options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+                (options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource, keyRingSeal));
         }
 
         services.AddOptions<SystemTextJsonGrainStorageSerializerOptions>()

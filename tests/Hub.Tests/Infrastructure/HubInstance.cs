@@ -17,6 +17,9 @@ public sealed class HubInstance : IAsyncDisposable
 {
     public const string ApiKey = "test-admin-key-7f3a";
 
+    /// <summary>The key ring key of every hub of the test run, so hubs and restarts on one database agree.</summary>
+    public static readonly string KeyRingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -64,6 +67,7 @@ public sealed class HubInstance : IAsyncDisposable
         {
             "--HUB_POSTGRES", connectionString,
             "--HUB_API_KEY", ApiKey,
+            "--HUB_KEY_RING_KEY", KeyRingKey,
             "--HUB_DATA_DIR", dataDirectory,
             "--HUB_SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--HUB_GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

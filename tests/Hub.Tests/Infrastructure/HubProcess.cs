@@ -197,6 +197,7 @@ public sealed class HubProcess : IAsyncDisposable
 
         start.Environment["HUB_POSTGRES"] = connectionString;
         start.Environment["HUB_API_KEY"] = ApiKey;
+        start.Environment["HUB_KEY_RING_KEY"] = HubInstance.KeyRingKey;
         start.Environment["HUB_DATA_DIR"] = dataDirectory;
 
         // The external systems of the tests listen on 127.0.0.1.

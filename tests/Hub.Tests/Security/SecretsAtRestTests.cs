@@ -50,6 +50,27 @@ public sealed class SecretsAtRestTests(SecretsHubFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task KeyRing_Stored_OnlyEncrypted()
+    {
+        await ConfigureAllAsync();
+
+        await using var dataSource = NpgsqlDataSource.Create(Hub.ConnectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FILTER (WHERE xml IS NOT NULL), count(*) FILTER (WHERE sealed IS NOT NULL) FROM hub_data_protection_keys");
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        await reader.ReadAsync(TestContext.Current.CancellationToken);
+        var plain = reader.GetInt64(0);
+        var encrypted = reader.GetInt64(1);
+        var dump = await DatabaseDump.ReadAllTextAsync(Hub.ConnectionString);
+
+        Assert.Equal(0, plain);
+        Assert.True(encrypted >= 1, "no encrypted key in hub_data_protection_keys");
+
+        // The element of the key ring XML that carries the key itself.
+        Assert.DoesNotContain("masterKey", dump, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Credentials_AfterRestart_SentDecrypted()
     {
         await ConfigureAllAsync();
