@@ -58,20 +58,20 @@ public sealed class AlertOpeningTests(AlertHubFixture fixture) : IClassFixture<A
         await _alerts.SubmitManyAsync(endpointId, 3);
         var opened = await _alerts.WaitForMessagesAsync(endpointId, 1);
         await _alerts.SubmitManyAsync(endpointId, 3);
-        await AlertHub.QuietPeriodAsync(TimeSpan.FromSeconds(2));
-        var beforeInterval = _alerts.MessagesFor(endpointId);
         var withFollowUp = await _alerts.WaitForMessagesAsync(endpointId, 2);
         await AlertHub.QuietPeriodAsync(TimeSpan.FromSeconds(1.5));
         var afterFollowUp = _alerts.MessagesFor(endpointId);
 
+        // The gaps are measured where the fake Bot API received the messages, so a slow test machine that reads them
+        // late cannot shorten them. The 3 s bound leaves 1 s of the 4 s interval for delivery delays that differ.
         Assert.Single(opened);
-        Assert.Single(beforeInterval);
         Assert.Equal(2, withFollowUp.Count);
         Assert.Contains("Still open", withFollowUp[1].Text, StringComparison.Ordinal);
         Assert.Contains("more failed since the last message", withFollowUp[1].Text, StringComparison.Ordinal);
         Assert.True(withFollowUp[1].At - withFollowUp[0].At >= TimeSpan.FromSeconds(3),
             $"The follow-up came {withFollowUp[1].At - withFollowUp[0].At} after the first message; the interval is 4 s.");
-        Assert.Equal(2, afterFollowUp.Count);
+        Assert.All(afterFollowUp.Skip(2), later => Assert.True(later.At - withFollowUp[1].At >= TimeSpan.FromSeconds(3),
+            $"A message came {later.At - withFollowUp[1].At} after the follow-up; the interval is 4 s."));
     }
 
     [Fact]

@@ -78,8 +78,15 @@ public sealed class RestartTests(PostgresServerFixture server) : IAsyncLifetime
         // Exchanges return without waiting for the journal, so only the drain at shutdown can store their entries.
         var hub = await HubInstance.StartAsync(database, settings: [new("Journal:AcknowledgeTimeout", "00:00:00.001")]);
         await hub.PutEndpointAsync("crm", new { baseUrl = _crm.BaseUrl });
+        var arrived = 0;
+        var someArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _crm.Default = async context =>
         {
+            if (Interlocked.Increment(ref arrived) == 10)
+            {
+                someArrived.TrySetResult();
+            }
+
             await Task.Delay(Random.Shared.Next(50, 400), context.RequestAborted);
             await Respond.Json(200, "{}")(context);
         };
@@ -95,7 +102,9 @@ public sealed class RestartTests(PostgresServerFixture server) : IAsyncLifetime
                 ? (await response.Content.ReadFromJsonAsync<ExchangeReply>(HubInstance.Json, TestContext.Current.CancellationToken))!.JournalEntryId
                 : (Guid?)null;
         }).ToList();
-        await Task.Delay(250, TestContext.Current.CancellationToken);
+
+        // The hub stops while exchanges are in flight, however slowly the machine started them.
+        await someArrived.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await hub.StopAsync();
         var returned = (await Task.WhenAll(calls.Select(async c =>
         {

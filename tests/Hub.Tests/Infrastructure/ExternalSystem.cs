@@ -63,13 +63,15 @@ public sealed class ExternalSystem : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var at = TimeProvider.System.GetUtcNow();
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         _requests.Enqueue(new RecordedRequest(
             context.Request.Method,
             context.Request.Path + context.Request.QueryString,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body.ToArray()));
+            body.ToArray(),
+            at));
 
         var responder = _queue.TryDequeue(out var queued) ? queued : Default;
         await responder(context);
@@ -77,9 +79,11 @@ public sealed class ExternalSystem : IAsyncDisposable
 }
 
 /// <summary>
-/// A request as the external system received it.
+/// A request as the external system received it. <see cref="At"/> is the arrival time on the system clock, the clock
+/// the hub uses too.
 /// </summary>
-public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+public sealed record RecordedRequest(
+    string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At)
 {
     public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 }

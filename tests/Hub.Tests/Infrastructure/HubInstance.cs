@@ -63,34 +63,29 @@ public sealed class HubInstance : IAsyncDisposable
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("hub-test-data-").FullName;
         settings ??= [];
-        var args = new List<string>
-        {
-            "--HUB_POSTGRES", connectionString,
-            "--HUB_API_KEY", ApiKey,
-            "--HUB_KEY_RING_KEY", KeyRingKey,
-            "--HUB_DATA_DIR", dataDirectory,
-            "--HUB_SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--HUB_GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--urls", "http://127.0.0.1:0",
-            "--Logging:LogLevel:Default", "Warning",
 
-            // The external systems of the tests listen on 127.0.0.1; security tests pass false to test the guard.
-            "--Hub:AllowPrivateNetworks", "true",
-
-            // Every test client is 127.0.0.1, so failed inbound requests of unrelated tests would hold each other back.
-            "--ApiLimits:InboundFailuresPerMinute", "1000000",
-        };
-        foreach (var (key, value) in settings)
+        // The Orleans ports are free when picked but not held, so another hub or connection may take one before this
+        // hub binds it. The hub rejects a port in use when it starts, and the next pass picks a new pair.
+        const int maxPortTries = 3;
+        HubHost host;
+        for (var attempt = 1; ; attempt++)
         {
-            args.Add($"--{key}");
-            args.Add(value);
+            try
+            {
+                host = await HubHost.CreateAsync(Arguments(connectionString, dataDirectory, settings), builder =>
+                {
+                    builder.Services.Replace(ServiceDescriptor.Singleton<IHostResolver, TestHostResolver>());
+                    services?.Invoke(builder.Services);
+                });
+                break;
+            }
+            catch (HubStartException error) when (
+                attempt < maxPortTries && error.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                // A port was taken meanwhile, so the next pass picks new ones.
+            }
         }
 
-        var host = await HubHost.CreateAsync([.. args], builder =>
-        {
-            builder.Services.Replace(ServiceDescriptor.Singleton<IHostResolver, TestHostResolver>());
-            services?.Invoke(builder.Services);
-        });
         await host.StartAsync();
         return new HubInstance(host, connectionString, dataDirectory, settings);
     }
@@ -146,6 +141,44 @@ public sealed class HubInstance : IAsyncDisposable
         // minutes after the hub stops. Closing them keeps the suite's many hubs under the server's connection limit.
         using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
         Npgsql.NpgsqlConnection.ClearPool(connection);
+    }
+
+    private static string[] Arguments(
+        string connectionString, string dataDirectory, IReadOnlyList<KeyValuePair<string, string>> settings)
+    {
+        // The first port is free again once picked, so the system may hand it out twice.
+        var siloPort = FreePort();
+        int gatewayPort;
+        do
+        {
+            gatewayPort = FreePort();
+        }
+        while (gatewayPort == siloPort);
+
+        var args = new List<string>
+        {
+            "--HUB_POSTGRES", connectionString,
+            "--HUB_API_KEY", ApiKey,
+            "--HUB_KEY_RING_KEY", KeyRingKey,
+            "--HUB_DATA_DIR", dataDirectory,
+            "--HUB_SILO_PORT", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--HUB_GATEWAY_PORT", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--urls", "http://127.0.0.1:0",
+            "--Logging:LogLevel:Default", "Warning",
+
+            // The external systems of the tests listen on 127.0.0.1; security tests pass false to test the guard.
+            "--Hub:AllowPrivateNetworks", "true",
+
+            // Every test client is 127.0.0.1, so failed inbound requests of unrelated tests would hold each other back.
+            "--ApiLimits:InboundFailuresPerMinute", "1000000",
+        };
+        foreach (var (key, value) in settings)
+        {
+            args.Add($"--{key}");
+            args.Add(value);
+        }
+
+        return [.. args];
     }
 
     private static int FreePort()

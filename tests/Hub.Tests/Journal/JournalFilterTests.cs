@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CrmAI.Hub.Tests.Infrastructure;
@@ -73,11 +74,15 @@ public sealed class JournalFilterTests(HubFixture fixture) : IAsyncLifetime
     public async Task Query_MinDuration_SkipsFastAttempts()
     {
         var id = await PutEndpointAsync();
-        _system.Enqueue(Respond.Json(200, "{}"), Respond.Delayed(TimeSpan.FromMilliseconds(400)));
-        await RunAsync(id, "fast");
-        await RunAsync(id, "slow");
+        _system.Enqueue(Respond.Json(200, "{}"), Respond.Delayed(TimeSpan.FromMilliseconds(1000)));
+        var fastMs = await DurationMsAsync(await RunAsync(id, "fast"));
+        var slowMs = await DurationMsAsync(await RunAsync(id, "slow"));
 
-        var slow = await QueryAsync($"endpoint={id}&minDurationMs=300");
+        // The limit lies between the two journaled durations, so a slow machine that stretches the fast attempt
+        // does not change which entry it selects.
+        Assert.True(fastMs < slowMs, $"the fast attempt took {fastMs} ms and the slow one {slowMs} ms");
+        var limit = Math.Round((fastMs + slowMs) / 2).ToString(CultureInfo.InvariantCulture);
+        var slow = await QueryAsync($"endpoint={id}&minDurationMs={limit}");
 
         Assert.Equal(["slow"], slow.Select(Operation));
     }
@@ -231,6 +236,9 @@ public sealed class JournalFilterTests(HubFixture fixture) : IAsyncLifetime
     }
 
     private static string? Operation(JsonElement item) => item.GetProperty("operation").GetString();
+
+    private async Task<double> DurationMsAsync(JsonElement exchangeResult) =>
+        (await _hub.JournalEntryOfAsync(exchangeResult)).GetProperty("durationMs").GetDouble();
 
     private async Task<string> PutEndpointAsync(string[]? businessKeys = null)
     {

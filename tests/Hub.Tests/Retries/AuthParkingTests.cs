@@ -157,11 +157,13 @@ public sealed class AuthParkingTests(RetryHubFixture fixture) : IClassFixture<Re
         var submission = await _hub.SubmitAsync(endpointId, Order("A-1"));
         await probeArrived.Task.WaitAsync(Deadline, TestContext.Current.CancellationToken);
 
+        // The probe still runs with the old credentials when the new ones arrive. It is released only afterwards, and
+        // the exchange succeeds after the probe's rejection.
         using var response = await _hub.Client.PutAsJsonAsync(
             $"/api/endpoints/{endpointId}/credentials", new { type = "bearer", token = "new" }, HubInstance.Json,
             TestContext.Current.CancellationToken);
-        var replayed = await _hub.WaitForExchangeAsync(submission.ExchangeId, "Succeeded");
         releaseProbe.SetResult();
+        var replayed = await _hub.WaitForExchangeAsync(submission.ExchangeId, "Succeeded");
         var settled = await WaitForEntriesAsync(submission.ExchangeId, 3);
         await WaitForSecondDeliveryAsync("A-1", TimeSpan.FromSeconds(3));
         var exchange = await _hub.GetExchangeAsync(submission.ExchangeId);

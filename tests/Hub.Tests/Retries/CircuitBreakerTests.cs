@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using CrmAI.Hub.Tests.Infrastructure;
 using Xunit;
@@ -88,27 +87,21 @@ public sealed class CircuitBreakerTests(RetryHubFixture fixture) : IClassFixture
     [Fact]
     public async Task Circuit_AfterBreak_ProbesThenDelivers()
     {
+        var breakDuration = TimeSpan.FromSeconds(2);
         var endpointId = await PutEndpointAsync(consecutiveFailures: 2, breakDuration: "2s", schedule: "300ms");
-        _system.Default = Respond.Text(503, "down");
+
+        // fail and open the circuit, the first probe fails and opens it again, and the next probe succeeds
+        // and closes it. The retries of fall due during the break.
+        _system.Enqueue(Respond.Text(503, "down"), Respond.Text(503, "down"), Respond.Text(503, "still down"));
+        _system.Default = Respond.Json(200, "{}");
         var submissions = new List<Submission>
         {
             await _hub.SubmitAsync(endpointId, Order("A-1")),
             await _hub.SubmitAsync(endpointId, Order("A-2")),
         };
-        var openedAt = Stopwatch.StartNew();
         submissions.Add(await _hub.SubmitAsync(endpointId, Order("A-3")));
         var status = await _hub.GetEndpointStatusAsync(endpointId);
 
-        // The retries of fall due during the break, and none of them may reach the system.
-        while (openedAt.Elapsed < TimeSpan.FromSeconds(1.2))
-        {
-            Assert.Equal(2, _system.Requests.Count);
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        // The first probe fails and opens the circuit again, and the next probe succeeds and closes it.
-        _system.Enqueue(Respond.Text(503, "still down"));
-        _system.Default = Respond.Json(200, "{}");
         var exchanges = new List<System.Text.Json.JsonElement>();
         foreach (var submission in submissions)
         {
@@ -116,13 +109,21 @@ public sealed class CircuitBreakerTests(RetryHubFixture fixture) : IClassFixture
         }
 
         var closed = await _hub.GetEndpointStatusAsync(endpointId);
+        var requests = _system.Requests;
 
         Assert.Equal("CircuitOpen", status.GetProperty("status").GetString());
         Assert.Equal(0, submissions[2].Attempts);
         Assert.All(exchanges, e => Assert.Equal("Succeeded", e.GetProperty("status").GetString()));
-        Assert.Equal(6, _system.Requests.Count);
+        Assert.Equal(6, requests.Count);
         Assert.NotEqual("CircuitOpen", closed.GetProperty("status").GetString());
         Assert.Equal(0, closed.GetProperty("pending").GetInt32());
+
+        // A break starts when the hub records a failed response, which is after that request arrived. So each probe
+        // must arrive at least a break after the failed request before it.
+        var firstBreak = requests[2].At - requests[1].At;
+        var secondBreak = requests[3].At - requests[2].At;
+        Assert.True(firstBreak >= breakDuration, $"The first probe came {firstBreak} after the failure that opened the circuit.");
+        Assert.True(secondBreak >= breakDuration, $"The second probe came {secondBreak} after the failed first probe.");
     }
 
     private async Task<string> PutEndpointAsync(int consecutiveFailures, string breakDuration, string schedule)

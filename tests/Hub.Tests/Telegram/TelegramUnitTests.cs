@@ -108,7 +108,10 @@ public sealed class TelegramUnitTests(PostgresServerFixture server)
         var first = new SingleRunnerLock(dataSource, 42, TimeProvider.System, TelegramHarness.Timings, NullLogger.Instance);
         var second = new SingleRunnerLock(dataSource, 42, TimeProvider.System, TelegramHarness.Timings, NullLogger.Instance);
         var runs = new[] { first.RunAsync(WorkAsync, stop.Token), second.RunAsync(WorkAsync, stop.Token) };
-        await Task.Delay(TimeSpan.FromMilliseconds(600), cancellationToken);
+
+        // Once one runner works, the other tries the lock every LockInterval, so six intervals give it several tries.
+        await TelegramHarness.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref starts) > 0), "one runner starts");
+        await Task.Delay(TelegramHarness.Timings.LockInterval * 6, cancellationToken);
         await stop.CancelAsync();
         await Task.WhenAll(runs);
 
