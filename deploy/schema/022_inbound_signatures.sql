@@ -1,5 +1,5 @@
--- Signatures of accepted inbound requests on endpoints whose HMAC covers a timestamp. A row lives until that
--- timestamp leaves the endpoint's tolerance window, and while it lives the same signed request is rejected.
+-- Signatures of accepted inbound requests on endpoints whose HMAC covers a timestamp. A row lives until a day after
+-- that timestamp, the largest tolerance an endpoint may have, and while it lives the same signed request is rejected.
 -- The signature is the HMAC the hub computed, not the header text, so a change of letter case or prefix is the
 -- same signature.
 CREATE TABLE IF NOT EXISTS hub_inbound_signatures

@@ -20,7 +20,7 @@ internal static class EndpointBodyMapper
     public const int MinInboundSecretLength = 16;
 
     /// <summary>Longest replay window of signed timestamps: one day.</summary>
-    public const double MaxInboundToleranceSeconds = 86_400;
+    public static readonly double MaxInboundToleranceSeconds = InboundAuth.MaxTolerance.TotalSeconds;
 
     public static EndpointConfig? ToConfig(EndpointBody body, Validation errors)
     {
@@ -199,7 +199,7 @@ internal static class EndpointBodyMapper
         {
             errors.Add("inboundAuth.toleranceSeconds", "Allowed only with 'timestampHeader'.");
         }
-        else if (double.IsNaN(tolerance) || tolerance is < 1 or > MaxInboundToleranceSeconds)
+        else if (double.IsNaN(tolerance) || tolerance < 1 || tolerance > MaxInboundToleranceSeconds)
         {
             errors.Add("inboundAuth.toleranceSeconds", $"Must be between 1 and {MaxInboundToleranceSeconds} seconds.");
         }

@@ -22,6 +22,9 @@ public sealed record InboundAuth
     [Id(4)] public TimeSpan Tolerance { get; init; } = DefaultTolerance;
 
     public static TimeSpan DefaultTolerance { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest <see cref="Tolerance"/> an endpoint may have.</summary>
+    public static TimeSpan MaxTolerance { get; } = TimeSpan.FromDays(1);
 }
 
 public enum InboundAuthType

@@ -26,11 +26,14 @@ public sealed partial class EndpointGrain
         var correlationId = request.CorrelationId ?? Guid.CreateVersion7(request.ReceivedAt).ToString("N");
         var context = new AttemptContext(
             Guid.CreateVersion7(request.ReceivedAt), 1, EndpointId, "inbound", request.Method, correlationId, _silo);
-        var elapsed = (_time.GetUtcNow() - request.ReceivedAt).TotalMilliseconds;
+        // One time for the window check and the replay lookup, so a request accepted at the end of its window still
+        // finds the record of an earlier copy.
+        var now = _time.GetUtcNow();
+        var elapsed = (now - request.ReceivedAt).TotalMilliseconds;
         // A signature covers the body, which an oversized request no longer has, so only a shared secret is checked.
         var checkable = request.BodyOverLimit is null || config.InboundAuth?.Type == InboundAuthType.SharedSecret;
         if (config.InboundAuth is { } inboundAuth && checkable
-            && InboundAuthCheck.Failure(inboundAuth, request, _time.GetUtcNow()) is { } failure)
+            && InboundAuthCheck.Failure(inboundAuth, request, now) is { } failure)
         {
             return await RejectUnauthenticatedAsync(request, context, redactor, elapsed, failure);
         }
@@ -56,7 +59,7 @@ public sealed partial class EndpointGrain
 
         try
         {
-            if (await _signatures.FindAsync(EndpointId, delivery.Signature, _time.GetUtcNow(), CancellationToken.None) is { } earlier)
+            if (await _signatures.FindAsync(EndpointId, delivery.Signature, now, CancellationToken.None) is { } earlier)
             {
                 return await RejectUnauthenticatedAsync(request, context, redactor, elapsed,
                     $"The signature was already accepted at {earlier.AcceptedAt:O} as journal entry {earlier.JournalEntryId}, " +
@@ -124,7 +127,7 @@ public sealed partial class EndpointGrain
     // NOTE: a silo that dies after forwarding and before this write lets one replay of the request through.
     private async Task RecordDeliveryAsync(SignedDelivery delivery, Guid journalEntryId)
     {
-        var accepted = new AcceptedSignature(journalEntryId, _time.GetUtcNow(), delivery.WindowEnd);
+        var accepted = new AcceptedSignature(journalEntryId, _time.GetUtcNow(), delivery.RememberUntil);
         try
         {
             await _signatures.AddAsync(EndpointId, delivery.Signature, accepted, CancellationToken.None);

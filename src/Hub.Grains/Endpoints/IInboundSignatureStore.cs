@@ -1,12 +1,12 @@
 namespace CrmAI.Hub.Endpoints;
 
 /// <summary>
-/// Signatures of accepted timestamped inbound requests, kept until their timestamps leave the tolerance window, so
-/// that a replayed request is rejected on every silo and after restarts.
+/// Signatures of accepted timestamped inbound requests, kept until a day after their timestamps (the largest
+/// tolerance), so that a replayed request is rejected on every silo and after restarts.
 /// </summary>
 public interface IInboundSignatureStore
 {
-    /// <summary>Finds an accepted signature of the endpoint whose window has not ended at <paramref name="now"/>.</summary>
+    /// <summary>Finds an accepted signature of the endpoint that is still kept at <paramref name="now"/>.</summary>
     Task<AcceptedSignature?> FindAsync(string endpointId, byte[] signature, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
@@ -17,6 +17,6 @@ public interface IInboundSignatureStore
 }
 
 /// <summary>
-/// The inbound request that a signature was first accepted with, and the end of its tolerance window.
+/// The inbound request that a signature was first accepted with, and the time until which the signature is kept.
 /// </summary>
 public sealed record AcceptedSignature(Guid JournalEntryId, DateTimeOffset AcceptedAt, DateTimeOffset ExpiresAt);

@@ -14,6 +14,8 @@ public static class InboundAuthCheck
     /// <summary>Prefix that some senders put before the hex signature, as in <c>sha256=3f…</c>.</summary>
     public const string SignaturePrefix = "sha256=";
 
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <summary>
     /// Checks the request. Returns null when it is authentic, else the reason for the journal, which never contains
     /// the secret or the expected signature.
@@ -41,7 +43,8 @@ public static class InboundAuthCheck
     }
 
     /// <summary>
-    /// Returns the HMAC of an authentic timestamped request and the end of its tolerance window, for replay detection.
+    /// Returns the HMAC of an authentic timestamped request and the time until which it is remembered, for replay
+    /// detection.
     /// Returns null when the endpoint signs the body alone, because nothing then bounds how long the hub would have to
     /// remember it. Call it only after <see cref="Failure"/> returned null.
     /// </summary>
@@ -56,12 +59,14 @@ public static class InboundAuthCheck
 
         var timestamp = HeaderValue(request, timestampHeader);
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds() - (long)auth.Tolerance.TotalSeconds)
+            || seconds > MaxUnixSeconds - (long)InboundAuth.MaxTolerance.TotalSeconds)
         {
             return null;
         }
 
-        return new SignedDelivery(Mac(secret, request.Body, timestamp), DateTimeOffset.FromUnixTimeSeconds(seconds) + auth.Tolerance);
+        // The record outlives the largest tolerance, so raising the endpoint's tolerance later does not let an earlier
+        // request through again.
+        return new SignedDelivery(Mac(secret, request.Body, timestamp), DateTimeOffset.FromUnixTimeSeconds(seconds) + InboundAuth.MaxTolerance);
     }
 
     /// <summary>Returns the lower-case hex HMAC-SHA256 of the signed content: the body, or <c>timestamp + "." + body</c>.</summary>
@@ -88,10 +93,15 @@ public static class InboundAuthCheck
                 return $"The {timestampHeader} header is not a Unix time in seconds";
             }
 
-            var age = now.ToUnixTimeSeconds() - seconds;
-            if (Math.Abs((double)age) > auth.Tolerance.TotalSeconds)
+            // The age is exact, not in whole seconds, so a request is accepted only while now <= timestamp + tolerance.
+            var age = seconds > MaxUnixSeconds
+                ? now.ToUnixTimeSeconds() - (double)seconds
+                : (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).TotalSeconds;
+            if (Math.Abs(age) > auth.Tolerance.TotalSeconds)
             {
-                return $"The {timestampHeader} header is {age} s away from the hub's clock, more than the tolerance of {auth.Tolerance.TotalSeconds} s";
+                var direction = age > 0 ? "older than" : "ahead of";
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"The {timestampHeader} header is {Math.Abs(age):0.###} s {direction} the hub's clock, more than the tolerance of {auth.Tolerance.TotalSeconds} s");
             }
         }
 
@@ -135,6 +145,7 @@ public static class InboundAuthCheck
 }
 
 /// <summary>
-/// The HMAC of an authentic timestamped inbound request and the time its timestamp leaves the tolerance window.
+/// The HMAC of an authentic timestamped inbound request and the time until which the hub remembers it: the timestamp
+/// plus the largest tolerance.
 /// </summary>
-public sealed record SignedDelivery(byte[] Signature, DateTimeOffset WindowEnd);
+public sealed record SignedDelivery(byte[] Signature, DateTimeOffset RememberUntil);

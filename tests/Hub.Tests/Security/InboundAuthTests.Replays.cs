@@ -94,6 +94,24 @@ public sealed partial class InboundAuthTests
     }
 
     [Fact]
+    public async Task Hmac_ReplayAfterToleranceRaised_Gets401()
+    {
+        var id = HubFixture.NewEndpointId("hmac");
+        await PutHmacEndpointAsync(id, toleranceSeconds: 5);
+        var body = """{"order":"R-7"}""";
+        var headers = TimestampedHeaders(body, TimeProvider.System.GetUtcNow());
+        var first = await PostWithoutKeyAsync(id, body, headers);
+
+        // Past the first window, the raised tolerance accepts the old timestamp again, so only the record stops it.
+        await Task.Delay(TimeSpan.FromSeconds(6.5), TestContext.Current.CancellationToken);
+        await PutHmacEndpointAsync(id, toleranceSeconds: 3600);
+        var replay = await PostWithoutKeyAsync(id, body, headers);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        AssertUnauthorizedProblem(replay);
+    }
+
+    [Fact]
     public async Task Hmac_WithoutTimestamp_SameRequestAcceptedTwice()
     {
         var id = await CreateHmacEndpointAsync(timestamped: false);
@@ -106,6 +124,12 @@ public sealed partial class InboundAuthTests
         Assert.Equal(HttpStatusCode.Accepted, first.Status);
         Assert.Equal(HttpStatusCode.Accepted, second.Status);
     }
+
+    private Task PutHmacEndpointAsync(string id, int toleranceSeconds) => Hub.PutEndpointAsync(id, new
+    {
+        baseUrl = _system.BaseUrl,
+        inboundAuth = new { type = "hmac", header = "X-Signature", secret = _hmacSecret, timestampHeader = "X-Timestamp", toleranceSeconds },
+    });
 
     private Dictionary<string, string> TimestampedHeaders(string body, DateTimeOffset time)
     {
