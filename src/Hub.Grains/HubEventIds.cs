@@ -60,4 +60,5 @@ public static class HubEventIds
     public const int KeyRingPlain = 5010;
     public const int KeyRingSealed = 5011;
     public const int KeyRingKeyFile = 5012;
+    public const int KeyRingKeyIgnored = 5013;
 }

@@ -92,10 +92,25 @@ public sealed partial class HubHost : IAsyncDisposable
         try
         {
             await SchemaMigrator.ApplyAsync(dataSource, bootLogger, cancellationToken);
-            var apiKey = settings.ApiKey ?? ReadKeyFile(settings.DataDirectory, bootLogger);
-            var keyRingSeal = string.IsNullOrWhiteSpace(builder.Configuration[SecurityHostingExtensions.KeysFolderKey])
-                ? await PrepareKeyRingAsync(settings, localPostgres is not null, dataSource, bootLogger, cancellationToken)
-                : null;
+            string apiKey;
+            try
+            {
+                apiKey = settings.ApiKey ?? ReadKeyFile(settings.DataDirectory, bootLogger);
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new HubStartException(error.Message, error);
+            }
+
+            var keysInFolder = !string.IsNullOrWhiteSpace(builder.Configuration[SecurityHostingExtensions.KeysFolderKey]);
+            var keyRingSeal = keysInFolder
+                ? null
+                : await PrepareKeyRingAsync(settings, localPostgres is not null, dataSource, bootLogger, cancellationToken);
+            if (keysInFolder && settings.KeyRingKey is not null)
+            {
+                LogKeyRingKeyIgnored(bootLogger, PostgresXmlRepository.KeySetting, SecurityHostingExtensions.KeysFolderKey);
+            }
+
             ConfigureBuilder(builder, settings, dataSource, connectionString, apiKey, keyRingSeal);
             configure?.Invoke(builder);
             var app = builder.Build();
@@ -316,14 +331,17 @@ public sealed partial class HubHost : IAsyncDisposable
         try
         {
             var key = settings.KeyRingKey;
+            var keySource = PostgresXmlRepository.KeySetting;
             if (key is null && privatePostgres)
             {
-                key = KeyRingKeyFile.ReadOrCreate(settings.DataDirectory, out var path);
+                var mayCreate = !await PostgresXmlRepository.IsEncryptedAsync(dataSource, cancellationToken);
+                key = KeyRingKeyFile.ReadOrCreate(settings.DataDirectory, mayCreate, out var path);
+                keySource = $"the key file {path}";
                 LogKeyRingKeyFile(logger, path);
             }
 
             var seal = key is null ? null : new KeyRingSeal(key);
-            var counts = await PostgresXmlRepository.PrepareAsync(dataSource, seal, cancellationToken);
+            var counts = await PostgresXmlRepository.PrepareAsync(dataSource, seal, keySource, cancellationToken);
             if (seal is null)
             {
                 LogKeyRingPlain(logger, PostgresXmlRepository.KeySetting);
@@ -365,8 +383,12 @@ public sealed partial class HubHost : IAsyncDisposable
         Message = "The Data Protection key ring is stored in PostgreSQL in plain text, so a copy of the database can decrypt the endpoint credentials. Set {Setting} on every silo to encrypt it")]
     private static partial void LogKeyRingPlain(ILogger logger, string setting);
 
+    [LoggerMessage(EventId = HubEventIds.KeyRingKeyIgnored, Level = LogLevel.Warning,
+        Message = "{Setting} is ignored, because {FolderSetting} keeps the key ring in a folder, where it is not encrypted")]
+    private static partial void LogKeyRingKeyIgnored(ILogger logger, string setting, string folderSetting);
+
     [LoggerMessage(EventId = HubEventIds.KeyRingSealed, Level = LogLevel.Information,
-        Message = "Encrypted {Count} plain keys of the Data Protection key ring in PostgreSQL")]
+        Message = "Encrypted the plain keys of the Data Protection key ring in PostgreSQL: {Count}")]
     private static partial void LogKeyRingSealed(ILogger logger, int count);
 
     [LoggerMessage(EventId = HubEventIds.KeyRingKeyFile, Level = LogLevel.Information,

@@ -62,7 +62,9 @@ public sealed record HubSettings
             DataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(dataDirectory) ? ".hub" : dataDirectory),
             Postgres = NullIfBlank(configuration["HUB_POSTGRES"]),
             ApiKey = NullIfBlank(configuration["HUB_API_KEY"]),
-            KeyRingKey = NullIfBlank(configuration["HUB_KEY_RING_KEY"]) is { } keyRingKey ? ParseKeyRingKey(keyRingKey, "HUB_KEY_RING_KEY") : null,
+            KeyRingKey = NullIfBlank(configuration["HUB_KEY_RING_KEY"]) is { } keyRingKey
+                ? ParseKeyRingKey(keyRingKey, "HUB_KEY_RING_KEY", $"Generate a key with 'openssl rand -base64 {KeyRingSeal.KeyBytes}'.")
+                : null,
             SiloPort = Port(configuration, "HUB_SILO_PORT", 11111),
             GatewayPort = Port(configuration, "HUB_GATEWAY_PORT", 30000),
             Clustered = Clustering(configuration["HUB_CLUSTERING"]),
@@ -73,9 +75,12 @@ public sealed record HubSettings
         };
     }
 
-    /// <summary>Decodes a key ring key. The error names <paramref name="source"/> and never contains the value.</summary>
+    /// <summary>
+    /// Decodes a key ring key. The error names <paramref name="source"/>, ends with <paramref name="fix"/> and never
+    /// contains the value.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The text is not the base64 of 32 bytes.</exception>
-    public static byte[] ParseKeyRingKey(string text, string source)
+    public static byte[] ParseKeyRingKey(string text, string source, string fix)
     {
         ArgumentNullException.ThrowIfNull(text);
         var buffer = new byte[KeyRingSeal.KeyBytes];
@@ -84,8 +89,7 @@ public sealed record HubSettings
             return buffer;
         }
 
-        throw new InvalidOperationException(
-            $"{source} is not the base64 of {KeyRingSeal.KeyBytes} bytes. Generate a key with 'openssl rand -base64 {KeyRingSeal.KeyBytes}'.");
+        throw new InvalidOperationException($"{source} is not the base64 of {KeyRingSeal.KeyBytes} bytes. {fix}");
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

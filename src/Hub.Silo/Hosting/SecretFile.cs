@@ -8,9 +8,24 @@ internal static class SecretFile
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Returns the file's trimmed text, first writing the output of <paramref name="generate"/> when the file is missing or empty.</summary>
+    /// <exception cref="InvalidOperationException">The file cannot be read or written; the message names it and the fix.
+    /// </exception>
     public static string ReadOrCreate(string dataDirectory, string fileName, Func<string> generate, out string path)
     {
         path = Path.Combine(dataDirectory, fileName);
+        try
+        {
+            return ReadOrCreate(dataDirectory, path, generate);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"Cannot read or write {path}: {error.Message} Give the hub's user read and write access to the file and its folder.", error);
+        }
+    }
+
+    private static string ReadOrCreate(string dataDirectory, string path, Func<string> generate)
+    {
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
         {
             return existing;

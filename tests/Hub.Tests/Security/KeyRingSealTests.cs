@@ -67,6 +67,77 @@ public sealed class KeyRingSealTests(PostgresServerFixture server)
         Assert.Contains("HUB_KEY_RING_KEY is not set", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_TwoKeysTogether_OneFails()
+    {
+        var database = await server.CreateDatabaseAsync(TestContext.Current.CancellationToken);
+
+        var starts = await Task.WhenAll(
+            TryStartAsync(database, HubInstance.KeyRingKey),
+            TryStartAsync(database, OtherKey));
+
+        var started = Assert.Single(starts, start => start.Hub is not null);
+        var failed = Assert.Single(starts, start => start.Error is not null);
+        await started.Hub!.DisposeAsync();
+        Assert.Contains("does not decrypt with HUB_KEY_RING_KEY", failed.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyFile_MissingNotCreated_Throws()
+    {
+        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => KeyRingKeyFile.ReadOrCreate(folder, mayCreate: false, out _));
+
+            Assert.Contains(Path.Combine(folder, KeyRingKeyFile.FileName), error.Message, StringComparison.Ordinal);
+            Assert.Contains("Restore it from a backup", error.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(folder, KeyRingKeyFile.FileName)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void KeyFile_FolderInItsPlace_ClearError()
+    {
+        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, KeyRingKeyFile.FileName));
+
+            var error = Assert.Throws<InvalidOperationException>(() => KeyRingKeyFile.ReadOrCreate(folder, mayCreate: true, out _));
+
+            Assert.StartsWith($"Cannot read or write {Path.Combine(folder, KeyRingKeyFile.FileName)}", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void KeyFile_Created_OwnerOnlyAndReadBack()
+    {
+        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
+        try
+        {
+            var created = KeyRingKeyFile.ReadOrCreate(folder, mayCreate: true, out var path);
+            var read = KeyRingKeyFile.ReadOrCreate(folder, mayCreate: false, out _);
+
+            Assert.Equal(created, read);
+            Assert.Equal(KeyRingSeal.KeyBytes, created.Length);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("not base64 at all")]
     [InlineData("c2hvcnQ=")]
@@ -102,6 +173,18 @@ public sealed class KeyRingSealTests(PostgresServerFixture server)
 
         Assert.ThrowsAny<CryptographicException>(() => seal.Open(changed));
         Assert.ThrowsAny<CryptographicException>(() => other.Open(box));
+    }
+
+    private static async Task<(HubInstance? Hub, HubStartException? Error)> TryStartAsync(string database, string key)
+    {
+        try
+        {
+            return (await HubInstance.StartAsync(database, settings: [new("HUB_KEY_RING_KEY", key)]), null);
+        }
+        catch (HubStartException error)
+        {
+            return (null, error);
+        }
     }
 
     // Runs a hub with the test run's key ring key long enough to store encrypted credentials, then stops it.
