@@ -70,9 +70,28 @@ api_key() {
   cat "$CLUSTER_DIR/api-key"
 }
 
+# Prints "t" when the database of this script's PostgreSQL has an encrypted key ring, so a new key could not open it.
+# With HUB_POSTGRES the script does not query the database, and the silos find a wrong key themselves.
+key_ring_encrypted() {
+  [ -z "${HUB_POSTGRES:-}" ] || { echo f; return; }
+  local psql_hub=(psql -h 127.0.0.1 -p "$PG_PORT" -U hub -d hub -tAq)
+  if [ "$(PGPASSWORD=$(pg_password) "${psql_hub[@]}" -c "SELECT to_regclass('public.hub_key_ring_check') IS NOT NULL")" != t ]; then
+    echo f; return
+  fi
+  PGPASSWORD=$(pg_password) "${psql_hub[@]}" -c "SELECT EXISTS (SELECT 1 FROM hub_key_ring_check)
+    OR EXISTS (SELECT 1 FROM hub_data_protection_keys WHERE sealed IS NOT NULL)"
+}
+
 key_ring_key() {
   if [ -n "${HUB_KEY_RING_KEY:-}" ]; then echo "$HUB_KEY_RING_KEY"; return; fi
-  [ -f "$CLUSTER_DIR/key-ring-key" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$CLUSTER_DIR/key-ring-key")
+  if [ ! -s "$CLUSTER_DIR/key-ring-key" ]; then
+    if [ "$(key_ring_encrypted)" = t ]; then
+      echo "The key ring in the database is encrypted, but $CLUSTER_DIR/key-ring-key is missing or empty." \
+        "Restore it from a backup, or set HUB_KEY_RING_KEY to the key." >&2
+      return 1
+    fi
+    (umask 077; head -c 32 /dev/urandom | base64 > "$CLUSTER_DIR/key-ring-key")
+  fi
   cat "$CLUSTER_DIR/key-ring-key"
 }
 
@@ -80,7 +99,10 @@ start_silo() {
   local i=$1 dir=$CLUSTER_DIR/silo$1
   mkdir -p "$dir"
   if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo "silo $i already runs"; return; fi
-  HUB_POSTGRES=$(connection_string) HUB_API_KEY=$(api_key) HUB_KEY_RING_KEY=$(key_ring_key) \
+  # Read before the silo starts, because a failure inside the assignment below would not stop the script.
+  local key_ring_key
+  key_ring_key=$(key_ring_key)
+  HUB_POSTGRES=$(connection_string) HUB_API_KEY=$(api_key) HUB_KEY_RING_KEY=$key_ring_key \
     HUB_DATA_DIR=$dir HUB_CLUSTERING=adonet \
     HUB_SILO_PORT=$((11111 + i)) HUB_GATEWAY_PORT=$((30000 + i)) \
     Hub__AllowPrivateNetworks=${Hub__AllowPrivateNetworks:-true} \

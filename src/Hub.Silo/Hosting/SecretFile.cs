@@ -26,6 +26,11 @@ internal static class SecretFile
 
     private static string ReadOrCreate(string dataDirectory, string path, Func<string> generate)
     {
+        if (Directory.Exists(path))
+        {
+            throw new IOException("The path is a folder, not a file.");
+        }
+
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
         {
             return existing;

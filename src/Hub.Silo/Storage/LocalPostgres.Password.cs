@@ -14,11 +14,26 @@ public sealed partial class LocalPostgres
     private const string PasswordFileName = "postgres-password";
     private const string PasswordMethod = "scram-sha-256";
 
-    // Reads the superuser's password from the data folder, creating it on first use.
+    // Reads the superuser's password from the data folder, creating it on first use. A file that cannot be read or
+    // written becomes an InvalidOperationException, which the host prints as one line.
     [UnsupportedOSPlatform("windows")]
     private static async Task<string> ReadOrCreatePasswordAsync(string dataDirectory, CancellationToken cancellationToken)
     {
         var path = Path.Combine(dataDirectory, PasswordFileName);
+        try
+        {
+            return await ReadOrCreatePasswordFileAsync(path, cancellationToken);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"Cannot read or write {path}: {error.Message} Give the hub's user read and write access to the file and its folder.", error);
+        }
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private static async Task<string> ReadOrCreatePasswordFileAsync(string path, CancellationToken cancellationToken)
+    {
         if (File.Exists(path) && (await File.ReadAllTextAsync(path, cancellationToken)).Trim() is { Length: > 0 } stored)
         {
             return stored;

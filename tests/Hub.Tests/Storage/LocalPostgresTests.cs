@@ -100,6 +100,20 @@ public sealed class LocalPostgresTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task StartAsync_FolderAsPasswordFile_ClearError()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var passwordPath = Path.Combine(_dataDirectory, "postgres-password");
+        Directory.CreateDirectory(passwordPath);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => LocalPostgres.StartAsync(_dataDirectory, _logs.CreateLogger(nameof(LocalPostgres)), cancellationToken));
+
+        Assert.StartsWith($"Cannot read or write {passwordPath}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public async Task StartAsync_FolderInUse_Throws()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
