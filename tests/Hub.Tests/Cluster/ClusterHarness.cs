@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrmAI.Hub.Tests.Infrastructure;
@@ -81,11 +82,15 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     /// <summary>
     /// Submits one exchange with its own Idempotency-Key, starting at silo <paramref name="first"/> and moving to the
-    /// next live silo on a network error or a 5xx. Returns the acknowledgement, or null when no silo accepted it.
+    /// next live silo on a network error or a 5xx, as an integrator would for up to <see cref="SubmitPatience"/>.
+    /// Returns the acknowledgement, or null when no silo accepted it in that time.
     /// </summary>
     public async Task<Acknowledgement?> SubmitAsync(string endpointId, string key, int first, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 3 * SiloCount; attempt++)
+        // Long enough to outlast a failover on a loaded machine, where the killed silo's grains answer 503 until the
+        // cluster declares it dead.
+        var patience = Stopwatch.StartNew();
+        for (var attempt = 0; patience.Elapsed < SubmitPatience; attempt++)
         {
             var silo = Silos[(first + attempt) % SiloCount];
             if (silo.HasExited)
@@ -122,6 +127,9 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
         return null;
     }
+
+    /// <summary>How long <see cref="SubmitAsync"/> keeps trying one exchange.</summary>
+    public static TimeSpan SubmitPatience { get; } = TimeSpan.FromSeconds(20);
 
     public async Task<HashSet<Guid>> JournalEntryIdsAsync(CancellationToken cancellationToken)
     {
