@@ -87,7 +87,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     /// </summary>
     public async Task<Acknowledgement?> SubmitAsync(string endpointId, string key, int first, CancellationToken cancellationToken)
     {
-        // Long enough to outlast a failover on a loaded machine, where the killed silo's grains answer 503 until the
+        // Long enough to outlast a failover on a loaded machine, where the killed silo's grains return 503 until the
         // cluster declares it dead.
         var patience = Stopwatch.StartNew();
         for (var attempt = 0; patience.Elapsed < SubmitPatience; attempt++)
