@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using CrmAI.Hub.Silo.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -16,44 +17,12 @@ public sealed partial class LocalPostgres
 
     // Reads the superuser's password from the data folder, creating it on first use. A file that cannot be read or
     // written becomes an InvalidOperationException, which the host prints as one line.
-    [UnsupportedOSPlatform("windows")]
-    private static async Task<string> ReadOrCreatePasswordAsync(string dataDirectory, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(dataDirectory, PasswordFileName);
-        try
-        {
-            return await ReadOrCreatePasswordFileAsync(path, cancellationToken);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException(
-                $"Cannot read or write {path}: {error.Message} Give the hub's user read and write access to the file and its folder.", error);
-        }
-    }
+    private static string ReadOrCreatePassword(string dataDirectory) =>
+        SecretFile.ReadOrCreate(dataDirectory, PasswordFileName, NewPassword, out _);
 
-    [UnsupportedOSPlatform("windows")]
-    private static async Task<string> ReadOrCreatePasswordFileAsync(string path, CancellationToken cancellationToken)
-    {
-        if (File.Exists(path) && (await File.ReadAllTextAsync(path, cancellationToken)).Trim() is { Length: > 0 } stored)
-        {
-            return stored;
-        }
-
-        // Base64url, so the password needs no quoting in SQL, connection strings or the file.
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        await using (var writer = new StreamWriter(path, options))
-        {
-            await writer.WriteAsync(password);
-        }
-
-        return password;
-    }
+    // Base64url, so the password needs no quoting in SQL, connection strings or the file.
+    private static string NewPassword() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
     // Writes the password for initdb's --pwfile into a folder that only the hub's user (and, as root, the postgres
     // user) can enter. The caller deletes the file.

@@ -150,7 +150,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         }
 
         await StopStaleServerAsync(tools, clusterDirectory, logger, cancellationToken);
-        var password = await ReadOrCreatePasswordAsync(dataDirectory, cancellationToken);
+        var password = ReadOrCreatePassword(dataDirectory);
         await InitializeClusterAsync(tools, clusterDirectory, socketDirectory, password, logger, cancellationToken);
         var port = await StartServerAsync(tools, clusterDirectory, logFile, socketDirectory, logger, cancellationToken);
 
