@@ -121,6 +121,11 @@ internal sealed class ClusterHarness : IAsyncDisposable
             {
                 // The silo went away mid-request; the same key on another silo never runs the exchange twice.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The client's timeout ran out, which a killed silo's connection can also end in. The key makes the
+                // retry safe here too.
+            }
 
             await Task.Delay(200, cancellationToken);
         }
