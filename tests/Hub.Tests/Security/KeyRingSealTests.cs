@@ -85,45 +85,34 @@ public sealed class KeyRingSealTests(PostgresServerFixture server)
     [Fact]
     public void KeyFile_MissingNotCreated_Throws()
     {
-        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
-        try
+        InTemporaryFolder(folder =>
         {
             var error = Assert.Throws<InvalidOperationException>(() => KeyRingKeyFile.ReadOrCreate(folder, mayCreate: false, out _));
 
             Assert.Contains(Path.Combine(folder, KeyRingKeyFile.FileName), error.Message, StringComparison.Ordinal);
             Assert.Contains("Restore it from a backup", error.Message, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(folder, KeyRingKeyFile.FileName)));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void KeyFile_FolderInItsPlace_ClearError()
     {
-        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
-        try
+        InTemporaryFolder(folder =>
         {
             Directory.CreateDirectory(Path.Combine(folder, KeyRingKeyFile.FileName));
 
             var error = Assert.Throws<InvalidOperationException>(() => KeyRingKeyFile.ReadOrCreate(folder, mayCreate: true, out _));
 
             Assert.StartsWith($"Cannot read or write {Path.Combine(folder, KeyRingKeyFile.FileName)}", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void KeyFile_Created_OwnerOnlyAndReadBack()
     {
-        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
-        try
+        InTemporaryFolder(folder =>
         {
             var created = KeyRingKeyFile.ReadOrCreate(folder, mayCreate: true, out var path);
             var read = KeyRingKeyFile.ReadOrCreate(folder, mayCreate: false, out _);
@@ -131,11 +120,7 @@ public sealed class KeyRingSealTests(PostgresServerFixture server)
             Assert.Equal(created, read);
             Assert.Equal(KeyRingSeal.KeyBytes, created.Length);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Theory]
@@ -173,6 +158,20 @@ public sealed class KeyRingSealTests(PostgresServerFixture server)
 
         Assert.ThrowsAny<CryptographicException>(() => seal.Open(changed));
         Assert.ThrowsAny<CryptographicException>(() => other.Open(box));
+    }
+
+    // Runs the test body on a new folder and deletes the folder afterwards.
+    private static void InTemporaryFolder(Action<string> body)
+    {
+        var folder = Directory.CreateTempSubdirectory("hub-key-file-").FullName;
+        try
+        {
+            body(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static async Task<(HubInstance? Hub, HubStartException? Error)> TryStartAsync(string database, string key)
